@@ -1,0 +1,157 @@
+"""Vendor profiles: error envelopes, id fields and status words, kept as data.
+
+The specs say what a vendor's bodies look like; a profile says what the specs leave out
+(how an auth failure looks, where the id sits, which statuses are terminal). Code reads
+these facts from here instead of branching on the vendor's name.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ..documents import read_document
+from ..errors import ConfigError
+
+PROFILE_DIR = Path(__file__).parent
+ERROR_NAMES = (
+    "unauthorized",
+    "not_found",
+    "invalid_parameter",
+    "insufficient_credit",
+    "no_permission",
+    "rate_limited",
+    "server_error",
+)
+
+
+@dataclass
+class VendorError:
+    """One error a vendor answers, in its own envelope."""
+
+    name: str
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    http_status: int | None = None
+    inferred: bool = False
+
+    def status_for(self, http_errors: bool) -> int:
+        return self.http_status if http_errors and self.http_status else self.status
+
+    def render(self, detail: str = "") -> Any:
+        """The body with `{detail}` filled in."""
+
+        def fill(node: Any) -> Any:
+            if isinstance(node, str):
+                return node.replace("{detail}", detail).rstrip(": ") if "{detail}" in node else node
+            if isinstance(node, dict):
+                return {k: fill(v) for k, v in node.items()}
+            return node
+
+        return fill(copy.deepcopy(self.body))
+
+
+@dataclass
+class Profile:
+    vendor: str
+    hosts: list[str]
+    auth_header: str
+    id_fields: list[str]
+    created_fields: list[str]
+    updated_fields: list[str]
+    status_field: str
+    progress: list[str]
+    success: list[str]
+    failure: list[str]
+    failure_message_fields: list[str]
+    error_schema: dict[str, Any]
+    errors: dict[str, VendorError]
+    errors_in_body: bool = False
+    source: str = ""
+
+    def status_class(self, status: Any) -> str | None:
+        """'progress', 'success' or 'failure' for a status word, None if unknown."""
+        word = str(status).lower() if status is not None else ""
+        for name in ("success", "failure", "progress"):
+            if word in getattr(self, name):
+                return name
+        return None
+
+    def progress_rank(self, status: Any) -> int:
+        word = str(status).lower()
+        return self.progress.index(word) if word in self.progress else len(self.progress)
+
+    def error_for_status(self, code: int, http_errors: bool) -> VendorError | None:
+        for err in self.errors.values():
+            if err.status_for(http_errors) == code or err.http_status == code:
+                return err
+        return None
+
+
+def _profile_from(data: Any, label: str) -> Profile:
+    def need(key: str) -> Any:
+        if not isinstance(data, dict) or key not in data:
+            raise ConfigError(label, f"/{key}", f"missing '{key}'", f"add '{key}' to the profile")
+        return data[key]
+
+    raw_errors = need("errors")
+    errors: dict[str, VendorError] = {}
+    for name in ERROR_NAMES:
+        if name not in raw_errors:
+            raise ConfigError(
+                label,
+                f"/errors/{name}",
+                f"missing error '{name}'",
+                f"define every error a scenario can name: {', '.join(ERROR_NAMES)}",
+            )
+    for name, spec in raw_errors.items():
+        errors[name] = VendorError(
+            name=name,
+            status=int(spec["status"]),
+            body=spec["body"],
+            headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
+            http_status=spec.get("http_status"),
+            inferred=bool(spec.get("inferred", False)),
+        )
+    statuses = need("statuses")
+    stamps = data.get("timestamps") or {}
+    return Profile(
+        vendor=str(need("vendor")),
+        hosts=[str(h) for h in data.get("hosts") or []],
+        auth_header=str(need("auth_header")).lower(),
+        id_fields=list(need("id_fields")),
+        created_fields=list(stamps.get("created") or []),
+        updated_fields=list(stamps.get("updated") or []),
+        status_field=str(need("status_field")),
+        progress=[s.lower() for s in statuses.get("progress", [])],
+        success=[s.lower() for s in statuses.get("success", [])],
+        failure=[s.lower() for s in statuses.get("failure", [])],
+        failure_message_fields=list(data.get("failure_message_fields") or []),
+        error_schema=need("error_schema"),
+        errors=errors,
+        errors_in_body=bool(data.get("errors_in_body", False)),
+        source=label,
+    )
+
+
+class Profiles:
+    """All known vendor profiles, and the rule that picks one for a spec file."""
+
+    def __init__(self, folder: Path = PROFILE_DIR) -> None:
+        self.by_vendor: dict[str, Profile] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            profile = _profile_from(read_document(path), str(path))
+            self.by_vendor[profile.vendor] = profile
+
+    def for_spec(self, doc: dict[str, Any], folder_name: str) -> Profile:
+        """The profile whose host matches the spec's servers, else its folder's, else generic."""
+        for server in doc.get("servers") or []:
+            host = urlparse(str(server.get("url", ""))).hostname if isinstance(server, dict) else None
+            for profile in self.by_vendor.values():
+                if host and host in profile.hosts:
+                    return profile
+        return self.by_vendor.get(folder_name) or self.by_vendor["generic"]

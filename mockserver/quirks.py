@@ -1,0 +1,445 @@
+"""Finding where a vendor spec contradicts itself, and repairing it into the effective spec.
+
+Nothing here is a hand-written list of known problems: every finding comes from checking
+each body the fake will serve (documented, derived, or a profile error) against the
+published schema, and from reading the schemas themselves. Each finding carries a repair;
+applying all repairs to the published document gives the effective spec, which accepts
+everything the fake serves.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .documents import get, join, split_pointer
+from .errors import pointer
+from .examples import Example, derive, documented
+from .schemas import SchemaView, json_type, type_allows
+from .specs import READABLE_ID, Operation, SpecFile
+
+DESCRIBED_ENUM = re.compile(r"^([A-Za-z_][\w-]*): .+$")
+
+KINDS = (
+    "example-is-text",
+    "example-unparseable",
+    "example-null",
+    "example-type-mismatch",
+    "enum-with-description",
+    "example-outside-enum",
+    "undeclared-field",
+    "response-without-schema",
+    "undocumented-error",
+    "missing-examples",
+    "missing-operation-id",
+    "odd-operation-id",
+)
+BODY_KINDS = ("example-null", "example-type-mismatch", "enum-with-description", "example-outside-enum")
+
+
+@dataclass
+class Finding:
+    spec: str
+    pointer: str
+    kind: str
+    message: str
+    repair: str
+    patch: tuple[str, str, Any] | None = field(default=None, repr=False)
+    seen_in: list[str] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "spec": self.spec,
+            "pointer": self.pointer,
+            "kind": self.kind,
+            "message": self.message,
+            "repair": self.repair,
+        }
+
+
+def bare_enum(values: list[Any]) -> list[Any]:
+    """`"pending: Waiting in queue"` -> `"pending"`; other values unchanged."""
+    out = []
+    for v in values:
+        m = DESCRIBED_ENUM.match(v) if isinstance(v, str) else None
+        out.append(m.group(1) if m else v)
+    return out
+
+
+class Linter:
+    """Collects findings for one set of operations; findings at one place are merged."""
+
+    def __init__(self) -> None:
+        self.findings: dict[tuple[str, str, str, str], Finding] = {}
+        self.examples: dict[str, list[Example]] = {}
+
+    def add(self, spec: SpecFile, ptr: str, kind: str, key: str, make: Any, seen: str = "") -> None:
+        k = (spec.label, ptr, kind, key)
+        if k not in self.findings:
+            self.findings[k] = make()
+        if seen and seen not in self.findings[k].seen_in:
+            self.findings[k].seen_in.append(seen)
+
+    def run(self, operations: list[Operation]) -> list[Finding]:
+        for op in operations:
+            self._operation(op)
+        out = list(self.findings.values())
+        for f in out:
+            if f.seen_in:
+                f.message = f"{f.message} (in {', '.join(f.seen_in)})"
+        return out
+
+    # --- one operation -------------------------------------------------------------------
+    def _operation(self, op: Operation) -> None:
+        spec = op.spec
+        if op.operation_id is None:
+            self.add(
+                spec,
+                op.pointer,
+                "missing-operation-id",
+                "",
+                lambda: Finding(
+                    spec.label,
+                    op.pointer,
+                    "missing-operation-id",
+                    f"{op.method.upper()} {op.path} has no operationId",
+                    f"named it '{op.name}'",
+                ),
+            )
+        elif not READABLE_ID.match(op.operation_id):
+            self.add(
+                spec,
+                join(op.pointer, "operationId"),
+                "odd-operation-id",
+                "",
+                lambda: Finding(
+                    spec.label,
+                    join(op.pointer, "operationId"),
+                    "odd-operation-id",
+                    f"operationId '{op.operation_id}' is not a readable identifier",
+                    f"named it '{op.name}'",
+                ),
+            )
+        examples, broken = documented(op)
+        for ptr, message in broken:
+            self.add(
+                spec,
+                ptr,
+                "example-unparseable",
+                "",
+                lambda ptr=ptr, message=message: Finding(
+                    spec.label, ptr, "example-unparseable", message, "left it out", ("remove", ptr, None)
+                ),
+            )
+        for ex in examples:
+            if ex.was_text:
+                self.add(
+                    spec,
+                    ex.pointer,
+                    "example-is-text",
+                    "",
+                    lambda ex=ex: Finding(
+                        spec.label,
+                        ex.pointer,
+                        "example-is-text",
+                        f"example '{ex.name}' is a string of commented JSON, not a JSON body",
+                        "stripped the // and /* */ comments and parsed the JSON inside",
+                        ("set", ex.pointer, ex.body),
+                    ),
+                )
+        responses = op.raw.get("responses") or {}
+        self._enums(op)
+        ok_media = join(op.pointer, "responses", "200", "content", "application/json")
+        if not any(e.status_code == 200 for e in examples) and "200" in {str(c) for c in responses}:
+            enum_values = self._status_enum(op)
+            derived = derive(op, enum_values)
+            if derived:
+                examples.extend(derived)
+                names = ", ".join(e.name for e in derived)
+                self.add(
+                    spec,
+                    ok_media,
+                    "missing-examples",
+                    "",
+                    lambda: Finding(
+                        spec.label,
+                        ok_media,
+                        "missing-examples",
+                        f"{op.method.upper()} {op.path} documents no response example",
+                        f"derived one body per status from schema-level examples: {names}",
+                        ("examples", ok_media, derived),
+                    ),
+                )
+        self.examples[op.name] = examples
+        for ex in examples:
+            schema_ptr = join(
+                op.pointer, "responses", str(ex.status_code), "content", "application/json", "schema"
+            )
+            label = f"derived '{ex.name}'" if ex.derived else f"example '{ex.name}'"
+            self._check_body(op, ex.body, schema_ptr, label)
+        self._responses(op, responses)
+
+    def _status_enum(self, op: Operation) -> list[str]:
+        schema_ptr = join(op.pointer, "responses", "200", "content", "application/json", "schema")
+        try:
+            view = SchemaView(op.spec.resolver, schema_ptr).at_path(op.profile.status_field)
+        except KeyError:
+            return []
+        found = view.first("enum") if view else None
+        return bare_enum(found[1]) if found else []
+
+    def _enums(self, op: Operation) -> None:
+        """Enum values that carry their description, anywhere in the operation's responses."""
+        seen: set[str] = set()
+        for code in op.raw.get("responses") or {}:
+            ptr = join(op.pointer, "responses", code, "content", "application/json", "schema")
+            try:
+                self._walk_enums(op, SchemaView(op.spec.resolver, ptr), seen, 0)
+            except KeyError:
+                continue
+
+    def _walk_enums(self, op: Operation, view: SchemaView, seen: set[str], depth: int) -> None:
+        if view.pointer in seen or depth > 32:
+            return
+        seen.add(view.pointer)
+        found = view.first("enum")
+        if found:
+            ptr, values = found
+            fixed = bare_enum(values)
+            for i, (old, new) in enumerate(zip(values, fixed)):
+                if old != new:
+                    at = join(ptr, "enum", i)
+                    self.add(
+                        op.spec,
+                        at,
+                        "enum-with-description",
+                        "",
+                        lambda at=at, old=old, new=new, ptr=ptr, fixed=fixed: Finding(
+                            op.spec.label,
+                            at,
+                            "enum-with-description",
+                            f"enum value '{old}' carries its description; the vendor sends '{new}'",
+                            f"enum value '{new}'",
+                            ("enum", ptr, fixed),
+                        ),
+                    )
+        for name in view.properties():
+            child = view.child(name)
+            if child:
+                self._walk_enums(op, child, seen, depth + 1)
+        items = view.items()
+        if items:
+            self._walk_enums(op, items, seen, depth + 1)
+
+    def _responses(self, op: Operation, responses: dict[str, Any]) -> None:
+        """Responses with no body schema, and vendor errors the spec does not document."""
+        spec, profile = op.spec, op.profile
+        codes = {str(c) for c in responses}
+        for code in sorted(codes):
+            if not code.isdigit() or code.startswith("2"):
+                continue
+            rptr, response = spec.resolver.follow(join(op.pointer, "responses", code))
+            media = (response.get("content") or {}).get("application/json") or {}
+            if "schema" not in media:
+                self.add(
+                    spec,
+                    rptr,
+                    "response-without-schema",
+                    "",
+                    lambda rptr=rptr, code=code, response=response: Finding(
+                        spec.label,
+                        rptr,
+                        "response-without-schema",
+                        f"response {code} ('{response.get('description', '')}') has no content schema",
+                        f"the {profile.vendor} error envelope from the vendor profile",
+                        ("content", rptr, copy.deepcopy(profile.error_schema)),
+                    ),
+                )
+        statuses: dict[int, list[str]] = {}
+        for err in profile.errors.values():
+            for status in {err.status, err.http_status or err.status}:
+                if str(status) not in codes:
+                    statuses.setdefault(status, []).append(err.name)
+        if statuses:
+            responses_ptr = join(op.pointer, "responses")
+            listed = ", ".join(f"{s} ({'/'.join(n)})" for s, n in sorted(statuses.items()))
+            added = {
+                str(s): {"description": ", ".join(n), "content": _json(profile.error_schema)}
+                for s, n in sorted(statuses.items())
+            }
+            self.add(
+                spec,
+                responses_ptr,
+                "undocumented-error",
+                "",
+                lambda: Finding(
+                    spec.label,
+                    responses_ptr,
+                    "undocumented-error",
+                    f"the vendor answers HTTP {listed}, which the spec does not document",
+                    f"added those responses with the {profile.vendor} error envelope from the vendor profile",
+                    ("merge", responses_ptr, added),
+                ),
+            )
+        ok_schema = join(op.pointer, "responses", "200", "content", "application/json", "schema")
+        for err in profile.errors.values():
+            if err.status == 200 and "200" in codes:
+                self._check_body(op, err.render("example"), ok_schema, f"profile error '{err.name}'")
+
+    # --- bodies against schemas ----------------------------------------------------------
+    def _check_body(self, op: Operation, body: Any, schema_ptr: str, label: str) -> None:
+        try:
+            view = SchemaView(op.spec.resolver, schema_ptr)
+        except KeyError:
+            return
+        if view.parts:
+            self._check(op, body, view, label, "")
+
+    def _check(self, op: Operation, value: Any, view: SchemaView, label: str, where: str) -> None:
+        spec = op.spec
+        field_name = where.lstrip(".") or "(body)"
+        declared = view.types()
+        if declared is not None:
+            tptr, kinds = declared
+            if not type_allows(kinds, value):
+                got = json_type(value)
+                kind = "example-null" if value is None else "example-type-mismatch"
+                wanted = " or ".join(sorted(kinds))
+                self.add(
+                    spec,
+                    tptr,
+                    kind,
+                    got,
+                    lambda: Finding(
+                        spec.label,
+                        tptr,
+                        kind,
+                        f"{field_name} is declared {wanted} but is sent as {got}",
+                        f"type also allows {got}",
+                        ("types", tptr, got),
+                    ),
+                    label,
+                )
+                return
+        found = view.first("enum")
+        if found and value is not None:
+            eptr, values = found
+            allowed = bare_enum(values)
+            if value not in allowed:
+                self.add(
+                    spec,
+                    join(eptr, "enum"),
+                    "example-outside-enum",
+                    repr(value),
+                    lambda: Finding(
+                        spec.label,
+                        join(eptr, "enum"),
+                        "example-outside-enum",
+                        f"{field_name} is sent as {value!r}, which is not in its enum {allowed}",
+                        f"enum also allows {value!r}",
+                        ("enum_add", eptr, value),
+                    ),
+                    label,
+                )
+        if isinstance(value, dict):
+            props = view.properties()
+            obj_ptr = view.declares_object()
+            for key, item in value.items():
+                if key in props:
+                    self._check(op, item, SchemaView(spec.resolver, props[key]), label, f"{where}.{key}")
+                elif obj_ptr is not None:
+                    self.add(
+                        spec,
+                        obj_ptr,
+                        "undeclared-field",
+                        key,
+                        lambda key=key, item=item: Finding(
+                            spec.label,
+                            obj_ptr,
+                            "undeclared-field",
+                            f"{where.lstrip('.') or 'the body'} sends '{key}', which the schema never declares",
+                            f"declared '{key}' as {json_type(item)}",
+                            ("property", obj_ptr, (key, json_type(item))),
+                        ),
+                        label,
+                    )
+        elif isinstance(value, list):
+            items = view.items()
+            if items:
+                for item in value:
+                    self._check(op, item, items, label, f"{where}[]")
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": copy.deepcopy(schema)}}
+
+
+# --- building the effective document ----------------------------------------------------
+def normalize_31(node: Any) -> Any:
+    """Rewrite OpenAPI 3.0 `nullable: true` as a 3.1 type list, in place; pointers stay valid."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True and "type" in node:
+            types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+            node["type"] = types + (["null"] if "null" not in types else [])
+        node.pop("nullable", None)
+        for v in node.values():
+            normalize_31(v)
+    elif isinstance(node, list):
+        for v in node:
+            normalize_31(v)
+    return node
+
+
+def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
+    action, ptr, value = patch
+    if action in ("set", "remove"):
+        *parents, last = split_pointer(ptr)
+        parent = get(doc, pointer(*parents))
+        if action == "set":
+            parent[last] = value
+        else:
+            del parent[last]
+        return
+    node = get(doc, ptr)
+    if action == "types":
+        types = node.get("type", [])
+        types = types if isinstance(types, list) else [types]
+        if value not in types:
+            node["type"] = types + [value]
+        if value == "null" and "enum" in node and None not in node["enum"]:
+            node["enum"] = node["enum"] + [None]
+    elif action == "enum":
+        node["enum"] = list(value)
+    elif action == "enum_add":
+        node["enum"] = bare_enum(node.get("enum", [])) + (
+            [value] if value not in node.get("enum", []) else []
+        )
+    elif action == "property":
+        name, kind = value
+        node.setdefault("properties", {})[name] = {"type": kind}
+    elif action == "merge":
+        node.update(copy.deepcopy(value))
+    elif action == "content":
+        node["content"] = _json(value)
+    elif action == "examples":
+        node["examples"] = {
+            ex.name: {
+                "summary": f"{ex.name} (derived by mockserver from schema-level examples)",
+                "x-mock-derived": True,
+                "value": ex.body,
+            }
+            for ex in value
+        }
+
+
+def effective_document(spec: SpecFile, findings: list[Finding]) -> dict[str, Any]:
+    """The published document with every repair for its findings applied."""
+    doc = normalize_31(copy.deepcopy(spec.doc))
+    order = {"enum": 0, "enum_add": 1}
+    patches = [f.patch for f in findings if f.spec == spec.label and f.patch]
+    for patch in sorted(patches, key=lambda p: order.get(p[0], 2)):
+        apply_patch(doc, patch)
+    doc["openapi"] = "3.1.0"
+    return doc
