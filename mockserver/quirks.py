@@ -208,7 +208,7 @@ class Linter:
         if found:
             ptr, values = found
             fixed = bare_enum(values)
-            for i, (old, new) in enumerate(zip(values, fixed)):
+            for i, (old, new) in enumerate(zip(values, fixed, strict=True)):
                 if old != new:
                     at = join(ptr, "enum", i)
                     self.add(
