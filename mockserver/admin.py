@@ -1,0 +1,188 @@
+"""The admin API under `/__mock/`: JSON in and out, mounted before any vendor route.
+
+It resets state, lists scenarios, binds ids, shows timelines, moves the virtual clock,
+and serves the request journal, the violations and the effective spec.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .state import MockState, UnknownScenario
+
+
+def _mock(request: Request) -> MockState:
+    return request.app.state.mock
+
+
+def _fail(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _fail(400, f"body is not valid JSON ({exc})")
+    if not isinstance(data, dict):
+        return _fail(400, "body must be a JSON object")
+    return data
+
+
+async def health(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "operations": len(mock.catalog.operations),
+            "scenarios": len(mock.scenarios),
+            "clock": "virtual" if mock.clock.virtual else "real",
+            "now": mock.clock.now(),
+        }
+    )
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(_mock(request).catalog.effective)
+
+
+async def lint(request: Request) -> JSONResponse:
+    return JSONResponse([f.as_dict() for f in _mock(request).catalog.findings])
+
+
+async def list_routes(request: Request) -> JSONResponse:
+    catalog = _mock(request).catalog
+    return JSONResponse(
+        [
+            {
+                "operation": op.name,
+                "method": op.method.upper(),
+                "path": op.path,
+                "vendor": op.vendor,
+                "examples": list(catalog.examples[op.name]),
+            }
+            for op in catalog.operations.values()
+        ]
+    )
+
+
+async def scenarios(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    wanted = request.query_params.get("operation")
+    op = mock.catalog.find(wanted) if wanted else None
+    if wanted and op is None:
+        return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(mock.catalog.operations))
+    return JSONResponse([s.as_dict() for s in mock.scenarios.values() if op is None or s.applies_to(op)])
+
+
+async def reset(request: Request) -> JSONResponse:
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    rid = body.get("id")
+    if rid is not None and not isinstance(rid, str):
+        return _fail(400, "'id' must be a string")
+    return JSONResponse({"reset": _mock(request).reset(rid)})
+
+
+async def binding(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    ref, rid = request.path_params["operation"], request.path_params["id"]
+    op = mock.catalog.find(ref)
+    if op is None:
+        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
+    key = (mock.family(op), rid)
+    if request.method == "DELETE":
+        return JSONResponse({"deleted": mock.bindings.pop(key, None) is not None})
+    if request.method == "GET":
+        return JSONResponse({"operation": op.name, "id": rid, "scenario": mock.bindings.get(key)})
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    name = body.get("scenario")
+    if not isinstance(name, str):
+        return _fail(400, 'body must be {"scenario": NAME}', valid_scenarios=mock.for_operation(op))
+    try:
+        mock.bind(op, rid, name)
+    except UnknownScenario as exc:
+        return _fail(400, f"unknown scenario '{exc.name}' for {op.name}", valid_scenarios=exc.valid)
+    return JSONResponse({"operation": op.name, "id": rid, "scenario": name})
+
+
+async def bindings(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    return JSONResponse([{"family": f, "id": i, "scenario": s} for (f, i), s in mock.bindings.items()])
+
+
+async def timeline(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    ref, rid = request.path_params["operation"], request.path_params["id"]
+    op = mock.catalog.find(ref)
+    if op is None:
+        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
+    found = mock.timelines.get(mock.family(op), rid)
+    if found is None:
+        return _fail(404, f"no timeline for {op.name} id '{rid}' yet (it starts at the first request)")
+    return JSONResponse(found.as_dict(mock.clock.now()))
+
+
+async def clock(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    if request.method == "POST":
+        body = await _json_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            return _fail(400, 'body must be {"seconds": N} with N a number')
+        try:
+            mock.clock.advance(float(seconds))
+        except ValueError as exc:
+            return _fail(409 if not mock.clock.virtual else 400, str(exc))
+    return JSONResponse({"clock": "virtual" if mock.clock.virtual else "real", "now": mock.clock.now()})
+
+
+def _limit(request: Request) -> int | None:
+    raw = request.query_params.get("limit")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+async def requests(request: Request) -> JSONResponse:
+    q = request.query_params
+    return JSONResponse(_mock(request).journal.query(q.get("operation"), q.get("id"), _limit(request)))
+
+
+async def violations(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    if request.method == "DELETE":
+        mock.violations.clear()
+        return JSONResponse({"cleared": True})
+    q = request.query_params
+    return JSONResponse(mock.violations.query(q.get("operation"), q.get("id"), _limit(request)))
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/lint", lint, methods=["GET"]),
+        Route("/routes", list_routes, methods=["GET"]),
+        Route("/scenarios", scenarios, methods=["GET"]),
+        Route("/reset", reset, methods=["POST"]),
+        Route("/bindings", bindings, methods=["GET"]),
+        Route("/bindings/{operation}/{id}", binding, methods=["GET", "PUT", "DELETE"]),
+        Route("/timelines/{operation}/{id}", timeline, methods=["GET"]),
+        Route("/clock", clock, methods=["GET"]),
+        Route("/clock/advance", clock, methods=["POST"]),
+        Route("/requests", requests, methods=["GET"]),
+        Route("/violations", violations, methods=["GET", "DELETE"]),
+    ]

@@ -1,0 +1,301 @@
+"""The Starlette app: vendor routes, the admin API, and JSON for everything else.
+
+A vendor request goes in one straight line: route -> validate -> timeline -> render.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import Receive, Scope, Send
+
+from . import admin
+from .catalog import Catalog
+from .examples import Example
+from .faults import send_fault
+from .render import dump, personalize
+from .scenarios import Step
+from .specs import Operation
+from .state import MockState, Options, UnknownScenario
+
+JSON = (b"content-type", b"application/json")
+
+
+def parse_prefer(value: str) -> dict[str, str]:
+    """Prism's `Prefer: code=404, example=Failed` header, as a dict."""
+    out: dict[str, str] = {}
+    for part in value.replace(";", ",").split(","):
+        key, sep, val = part.partition("=")
+        if sep:
+            out[key.strip().lower()] = val.strip().strip('"')
+    return out
+
+
+class Answer:
+    """What one request is answered with, before it becomes bytes."""
+
+    __slots__ = ("status", "body", "headers", "fault", "example", "error")
+
+    def __init__(
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        fault: str | None = None,
+        example: Example | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.fault = fault
+        self.example = example
+        self.error = error
+
+
+class OperationEndpoint:
+    """The ASGI endpoint of one vendor operation."""
+
+    def __init__(self, op: Operation, mock: MockState) -> None:
+        self.op = op
+        self.mock = mock
+        self.validator = mock.validators[op.name]
+        self.examples = mock.catalog.examples[op.name]
+        self.id_param = op.id_parameter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        op, mock = self.op, self.mock
+        now = mock.clock.now()
+        query = request.query_params
+        headers = request.headers
+        rid = self._resource_id(scope, query)
+        entry: dict[str, Any] = {
+            "time": now,
+            "method": request.method,
+            "path": request.url.path,
+            "query": str(request.url.query),
+            "operation": op.name,
+            "id": rid,
+            "scenario": None,
+            "step": None,
+            "status": None,
+            "fault": None,
+            "delay": 0.0,
+            "example": None,
+        }
+        answer = self._validate(scope["path_params"], query, headers, rid, entry)
+        if answer is None and rid is not None:
+            answer = await self._answer(headers, rid, now, entry)
+        assert answer is not None
+        await self._send(answer, scope, send, entry)
+
+    def _resource_id(self, scope: Scope, query: Any) -> str | None:
+        p = self.id_param
+        if p is None:
+            return None
+        value = scope["path_params"].get(p.name) if p.location == "path" else query.get(p.name)
+        return value or None
+
+    # --- validate ---------------------------------------------------------------------------
+    def _validate(
+        self, path_params: Any, query: Any, headers: Any, rid: str | None, entry: dict[str, Any]
+    ) -> Answer | None:
+        mock = self.mock
+        violations = self.validator.check(path_params, query, headers)
+        for v in violations:
+            mock.violations.record(
+                v.as_dict() | {"id": rid, "method": entry["method"], "path": entry["path"]}
+            )
+        entry["violations"] = len(violations)
+        kinds = {v.kind for v in violations}
+        if "auth" in kinds:
+            return self._error("unauthorized")
+        if "missing" in kinds or rid is None:
+            missing = [v.message for v in violations if v.kind == "missing"] or ["missing resource id"]
+            return self._error("invalid_parameter", "; ".join(missing))
+        if violations and mock.options.strict:
+            return self._error("invalid_parameter", "; ".join(v.message for v in violations))
+        return None
+
+    # --- timeline ---------------------------------------------------------------------------
+    async def _answer(self, headers: Any, rid: str, now: float, entry: dict[str, Any]) -> Answer:
+        mock, op = self.mock, self.op
+        try:
+            scenario = mock.choose(op, rid, headers.get("x-mock-scenario"))
+        except UnknownScenario as exc:
+            return Answer(
+                400,
+                {"error": f"unknown scenario '{exc.name}' for {op.name}", "valid_scenarios": exc.valid},
+                error="unknown-scenario",
+            )
+        entry["scenario"] = scenario.name
+        prefer = parse_prefer(headers.get("prefer", ""))
+        if "example" in prefer or "code" in prefer:
+            timeline = mock.timelines.touch(mock.family(op), rid, scenario, now)
+            return self._prefer(prefer, rid, timeline.first_seen, now)
+        timeline, index, step = mock.timelines.poll(mock.family(op), rid, scenario, now)
+        entry["scenario"] = timeline.scenario.name
+        entry["step"] = index
+        if step.delay is not None:
+            delay = step.delay.draw(mock.rng)
+            entry["delay"] = round(delay, 6)
+            await mock.clock.sleep(delay)
+        return self._step(step, rid, timeline.first_seen, mock.clock.now())
+
+    def _prefer(self, prefer: dict[str, str], rid: str, created: float, now: float) -> Answer:
+        if "example" in prefer:
+            example = self.examples.get(prefer["example"])
+            if example is None:
+                return Answer(
+                    400,
+                    {
+                        "error": f"unknown example '{prefer['example']}' for {self.op.name}",
+                        "valid_examples": list(self.examples),
+                    },
+                    error="unknown-example",
+                )
+            return self._example(example, rid, created, now)
+        code = prefer["code"]
+        matching = [e for e in self.examples.values() if str(e.status_code) == code]
+        success = self.mock.catalog.by_class(self.op, "success")
+        for example in [e for e in success if e in matching] + matching:
+            return self._example(example, rid, created, now)
+        err = (
+            self.op.profile.error_for_status(int(code), self.mock.options.http_errors)
+            if code.isdigit()
+            else None
+        )
+        if err is not None:
+            return self._error(err.name)
+        valid = sorted(
+            {str(e.status_code) for e in self.examples.values()}
+            | {str(e.status_for(self.mock.options.http_errors)) for e in self.op.profile.errors.values()}
+        )
+        return Answer(
+            400,
+            {"error": f"no response with code '{code}' for {self.op.name}", "valid_codes": valid},
+            error="unknown-code",
+        )
+
+    # --- render -----------------------------------------------------------------------------
+    def _step(self, step: Step, rid: str, created: float, now: float) -> Answer:
+        catalog = self.mock.catalog
+        if step.kind == "example":
+            return self._example(self.examples[step.value], rid, created, now, step.headers)
+        if step.kind == "outcome":
+            return self._example(catalog.by_class(self.op, step.value)[0], rid, created, now, step.headers)
+        if step.kind == "error":
+            answer = self._error(step.value)
+            answer.headers.update(step.headers)
+            return answer
+        if step.kind == "status":
+            body = personalize(step.body, self.op.profile, rid, created, now)
+            return Answer(int(step.value), body, dict(step.headers))
+        # fault: the would-be body is the success one, so a truncated body looks real
+        success = catalog.by_class(self.op, "success") or list(self.examples.values())
+        body = personalize(success[0].body, self.op.profile, rid, created, now) if success else {}
+        return Answer(200, body, dict(step.headers), fault=str(step.value))
+
+    def _example(
+        self, example: Example, rid: str, created: float, now: float, headers: dict[str, str] | None = None
+    ) -> Answer:
+        body = personalize(example.body, self.op.profile, rid, created, now)
+        extra = dict(headers or {})
+        if example.derived:
+            extra["x-mock-derived"] = "true"
+        return Answer(example.status_code, body, extra, example=example)
+
+    def _error(self, name: str, detail: str = "") -> Answer:
+        err = self.op.profile.errors[name]
+        return Answer(
+            err.status_for(self.mock.options.http_errors), err.render(detail), dict(err.headers), error=name
+        )
+
+    async def _send(self, answer: Answer, scope: Scope, send: Send, entry: dict[str, Any]) -> None:
+        headers = [JSON, (b"x-mock-operation", self.op.name.encode())]
+        if entry["scenario"]:
+            headers.append((b"x-mock-scenario", entry["scenario"].encode()))
+        if entry["step"] is not None:
+            headers.append((b"x-mock-step", str(entry["step"]).encode()))
+        if answer.example is not None:
+            entry["example"] = answer.example.name
+            headers.append((b"x-mock-example", answer.example.name.encode()))
+        headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+        payload = dump(answer.body)
+        entry["status"] = answer.status
+        entry["error"] = answer.error
+        entry["fault"] = answer.fault
+        self.mock.journal.record(entry)
+        if answer.fault:
+            await send_fault(answer.fault, send, scope.get("mockserver.send", send), payload, headers)
+            return
+        headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+class MockApp(Starlette):
+    """Starlette, keeping the server's own `send` in the scope for connection faults."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["mockserver.send"] = send
+        await super().__call__(scope, receive, send)
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return JSONResponse(
+            {"error": f"method {request.method} not allowed on {request.url.path}"}, status_code=405
+        )
+    return JSONResponse(
+        {"error": f"no route {request.method} {request.url.path}", "hint": "GET /__mock/routes lists them"},
+        status_code=status,
+    )
+
+
+def vendor_routes(mock: MockState) -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for op in mock.catalog.operations.values():
+        routes.append(Route(op.path, OperationEndpoint(op, mock), methods=[op.method.upper()], name=op.name))
+    return routes
+
+
+def create_app(
+    specs_dir: str | Path | None = None,
+    scenarios_dir: str | Path | None | bool = True,
+    *,
+    catalog: Catalog | None = None,
+    **options: Any,
+) -> Starlette:
+    """Build the fake: load specs and scenarios fully, then route. Raises ConfigError on bad input.
+
+    `scenarios_dir=True` means the shipped library; None or False means no scenario files.
+    Other keyword arguments are the fields of `Options` (clock, strict, http_errors, ...).
+    """
+    opts = Options(**options)
+    if specs_dir is not None:
+        opts.specs_dir = Path(specs_dir)
+    if scenarios_dir is None or scenarios_dir is False:
+        opts.scenarios_dir = None
+    elif scenarios_dir is not True:
+        opts.scenarios_dir = Path(scenarios_dir)
+    if opts.api_keys is not None:
+        opts.api_keys = frozenset(opts.api_keys)
+    mock = MockState(opts, catalog)
+    app = MockApp(
+        routes=[Mount("/__mock", routes=admin.routes())] + vendor_routes(mock),
+        exception_handlers={HTTPException: _not_found},
+    )
+    app.state.mock = mock
+    app.state.started = time.time()
+    return app

@@ -1,0 +1,202 @@
+"""The `mockserver` command: serve, lint, spec.
+
+User mistakes come out as one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import socket
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .catalog import Catalog
+from .errors import ConfigError
+from .state import DEFAULT_SCENARIOS, DEFAULT_SPECS
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a ConfigError as its one line and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"mockserver: {exc.line()}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+specs_option = click.option(
+    "--specs",
+    "specs_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SPECS,
+    show_default="the shipped specs/",
+    help="Folder of OpenAPI files (JSON or YAML), searched recursively.",
+)
+
+
+@click.group()
+@click.version_option(package_name="mockserver")
+def main() -> None:
+    """A faithful local HeyGen and JoggAI for CI."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port; 0 picks a free one.")
+@specs_option
+@click.option(
+    "--scenarios",
+    "scenarios_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SCENARIOS,
+    show_default="the shipped scenarios/",
+    help="Folder of scenario YAML files.",
+)
+@click.option("--no-scenarios", is_flag=True, help="Load no scenario files; every id gets its default.")
+@click.option("--clock", type=click.Choice(["real", "virtual"]), default="real", show_default=True)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Answer request violations with the vendor's error instead of recording them.",
+)
+@click.option(
+    "--http-errors",
+    is_flag=True,
+    help="Real HTTP statuses for vendors that put errors in a 200 body (JoggAI).",
+)
+@click.option(
+    "--api-key", "api_keys", multiple=True, help="Accept only these keys (repeatable). Default: any key."
+)
+@click.option("--timeline-cap", default=100_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--polls-per-state", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", type=int, default=None, help="Seed for drawn delays, so a run repeats.")
+@click.option(
+    "--ready-file", type=click.Path(path_type=Path), default=None, help="Write the URL here once ready."
+)
+@user_errors
+def serve(
+    host: str,
+    port: int,
+    specs_dir: Path,
+    scenarios_dir: Path,
+    no_scenarios: bool,
+    clock: str,
+    strict: bool,
+    http_errors: bool,
+    api_keys: tuple[str, ...],
+    timeline_cap: int,
+    polls_per_state: int,
+    seed: int | None,
+    ready_file: Path | None,
+) -> None:
+    """Run the fake on uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(
+        specs_dir,
+        None if no_scenarios else scenarios_dir,
+        clock=clock,
+        strict=strict,
+        http_errors=http_errors,
+        api_keys=frozenset(api_keys) if api_keys else None,
+        timeline_cap=timeline_cap,
+        polls_per_state=polls_per_state,
+        seed=seed,
+    )
+    sock = bind_socket(host, port)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    actual = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{actual}"
+    mock = app.state.mock
+    vendors = Counter(op.vendor for op in mock.catalog.operations.values())
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            by_vendor = ", ".join(f"{v}: {n}" for v, n in sorted(vendors.items()))
+            click.echo(
+                f"mockserver ready at {url} serving {len(mock.catalog.operations)} operations ({by_vendor}), "
+                f"{len(mock.scenarios)} scenarios, {clock} clock; admin API at {url}/__mock/",
+                err=False,
+            )
+            sys.stdout.flush()
+            if ready_file:
+                ready_file.write_text(url + "\n")
+        await task
+
+    asyncio.run(run())
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind before starting uvicorn, so a port in use is one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"{host}:{port}",
+            "",
+            f"cannot listen there ({exc.strerror})",
+            "stop what uses the port, or pick another with --port (0 picks a free one)",
+        ) from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@main.command()
+@specs_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="A JSON array of {spec, pointer, kind, message, repair}."
+)
+@user_errors
+def lint(specs_dir: Path, as_json: bool) -> None:
+    """List every place where a vendor spec contradicts itself, and the repair applied."""
+    catalog = Catalog(specs_dir)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in catalog.findings], indent=2))
+        return
+    current = None
+    for f in catalog.findings:
+        if f.spec != current:
+            current = f.spec
+            click.echo(click.style(f.spec, bold=True))
+        click.echo(f"  {f.kind:<24} {f.pointer}")
+        click.echo(f"    {f.message}")
+        click.echo(f"    repair: {f.repair}")
+    counts = Counter(f.kind for f in catalog.findings)
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()))
+    click.echo(f"{len(catalog.findings)} findings in {len(catalog.specs)} specs: {summary}")
+
+
+@main.command()
+@specs_option
+@click.option(
+    "--effective/--published", default=True, help="The repaired spec (default) or the published one."
+)
+@user_errors
+def spec(specs_dir: Path, effective: bool) -> None:
+    """Print the combined OpenAPI document as JSON."""
+    catalog = Catalog(specs_dir)
+    click.echo(json.dumps(catalog.effective if effective else catalog.published(), indent=2))

@@ -1,0 +1,58 @@
+"""The fake's one clock: timelines, timestamps, URL expiry and delays all read it.
+
+A virtual clock stands still until the admin API moves it, so a test can walk a
+ten-minute render in milliseconds; under it a delay is recorded, not slept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+
+class Clock:
+    """Real wall-clock time."""
+
+    virtual = False
+
+    def now(self) -> float:
+        return time.time()
+
+    def advance(self, seconds: float) -> float:
+        raise ValueError("the clock is real; start the fake with --clock virtual to move time")
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+
+class VirtualClock(Clock):
+    """Frozen at start-up time until `advance` moves it forward."""
+
+    virtual = True
+
+    def __init__(self, start: float | None = None) -> None:
+        self._now = time.time() if start is None else start
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("time only moves forward; pass a positive number of seconds")
+        with self._lock:
+            self._now += seconds
+            return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        return None
+
+
+def make_clock(kind: str) -> Clock:
+    if kind == "virtual":
+        return VirtualClock()
+    if kind == "real":
+        return Clock()
+    raise ValueError(f"unknown clock '{kind}'; use 'real' or 'virtual'")

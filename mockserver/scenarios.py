@@ -1,0 +1,368 @@
+"""Scenario files: ordered steps an id walks through, by polls or by time.
+
+A scenario names the operation it drives (or `*` for any) and lists steps. Each step
+serves one thing (an example, a status with a body, a vendor error, an outcome, or a
+fault), may add a delay, and lasts `polls: N` requests or `for: 30s`. The last step
+repeats for ever, so a finished job never starts over.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .errors import ConfigError, yaml_place
+from .profiles import ERROR_NAMES
+from .specs import Operation
+
+ANY = "*"
+FAULTS = ("reset", "empty", "malformed", "truncated")
+OUTCOMES = ("success", "failure", "progress")
+STEP_KINDS = ("example", "status", "error", "outcome", "fault")
+STEP_KEYS = set(STEP_KINDS) | {"body", "headers", "polls", "for", "delay", "note", "__line__"}
+SCENARIO_KEYS = {"name", "operation", "description", "match", "steps", "inferred", "__line__"}
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(value: Any) -> float:
+    """`30s`, `2m`, `500ms`, `1h` or a number of seconds; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        if value < 0 or math.isnan(value) or math.isinf(value):
+            raise ValueError(value)
+        return float(value)
+    m = DURATION.match(str(value))
+    if not m:
+        raise ValueError(value)
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+@dataclass
+class Delay:
+    """Fixed, uniform `[a, b]`, or lognormal (median, sigma) latency before answering."""
+
+    kind: str
+    a: float
+    b: float = 0.0
+
+    def draw(self, rng: random.Random) -> float:
+        if self.kind == "fixed":
+            return self.a
+        if self.kind == "uniform":
+            return rng.uniform(self.a, self.b)
+        return min(self.a * math.exp(rng.gauss(0.0, self.b)), 60.0)
+
+
+@dataclass
+class Step:
+    kind: str
+    value: Any
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    polls: int | None = None
+    duration: float | None = None
+    delay: Delay | None = None
+    line: int = 0
+
+    def describe(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+@dataclass
+class Scenario:
+    name: str
+    operation: str  # an operation name, or "*"
+    steps: list[Step]
+    source: str = ""
+    line: int = 0
+    match: re.Pattern[str] | None = None
+    description: str = ""
+    inferred: bool = False
+
+    def applies_to(self, op: Operation) -> bool:
+        return self.operation in (ANY, op.name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "operation": self.operation,
+            "description": self.description,
+            "match": self.match.pattern if self.match else None,
+            "inferred": self.inferred,
+            "source": self.source,
+            "steps": [
+                {
+                    "kind": s.kind,
+                    "value": s.value,
+                    "polls": s.polls,
+                    "for": s.duration,
+                    "delay": s.delay.__dict__ if s.delay else None,
+                }
+                for s in self.steps
+            ],
+        }
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping, so errors can name it."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _line(node: Any) -> str:
+    return f"line {node.get('__line__', 0)}" if isinstance(node, dict) else ""
+
+
+class ScenarioLoader:
+    """Reads scenario files and checks each step against the catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def load_dir(self, folder: Path | None) -> list[Scenario]:
+        scenarios: list[Scenario] = []
+        if folder is None:
+            return scenarios
+        if not folder.is_dir():
+            raise ConfigError(str(folder), "", "scenarios folder does not exist", "pass --scenarios DIR")
+        seen: dict[str, Scenario] = {}
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
+            for scenario in self.load_file(path):
+                if scenario.name in seen:
+                    first = seen[scenario.name]
+                    raise ConfigError(
+                        scenario.source,
+                        f"line {scenario.line}",
+                        f"scenario name '{scenario.name}' is already used in {first.source} line {first.line}",
+                        "give each scenario a unique name",
+                    )
+                seen[scenario.name] = scenario
+                scenarios.append(scenario)
+        return scenarios
+
+    def load_file(self, path: Path) -> list[Scenario]:
+        label = str(path)
+        raw_bytes = path.read_bytes()
+        if len(raw_bytes) > 10 * 1024 * 1024:
+            raise ConfigError(label, "", "file is over the 10 MB limit", "split it into smaller files")
+        try:
+            text = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                label, f"byte {exc.start}", "file is not UTF-8 text", "save it as UTF-8"
+            ) from None
+        try:
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(
+                label, yaml_place(exc), f"invalid YAML ({problem})", "fix the YAML syntax there"
+            ) from None
+        if data is None:
+            return []
+        entries = data.get("scenarios") if isinstance(data, dict) and "scenarios" in data else [data]
+        if not isinstance(entries, list):
+            raise ConfigError(label, _line(data), "'scenarios' is not a list", "write '- name: ...' entries")
+        return [self.parse(entry, label) for entry in entries]
+
+    def parse(self, raw: Any, label: str) -> Scenario:
+        if not isinstance(raw, dict):
+            raise ConfigError(
+                label, "", "a scenario is not a mapping", "write 'name:', 'operation:', 'steps:'"
+            )
+        where = _line(raw)
+        unknown = sorted(set(raw) - SCENARIO_KEYS)
+        if unknown:
+            raise ConfigError(
+                label,
+                where,
+                f"unknown key '{unknown[0]}'",
+                f"use only {', '.join(sorted(SCENARIO_KEYS - {'__line__'}))}",
+            )
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(label, where, "scenario has no 'name'", "add 'name: my-scenario'")
+        op_ref = raw.get("operation")
+        ops = sorted(self.catalog.operations)
+        if op_ref == ANY:
+            op = None
+        else:
+            op = self.catalog.find(str(op_ref)) if op_ref is not None else None
+            if op is None:
+                raise ConfigError(
+                    label,
+                    where,
+                    f"scenario '{name}' names unknown operation '{op_ref}'",
+                    f"use one of {', '.join(ops)}, or '*' for any",
+                )
+        match = None
+        if raw.get("match") is not None:
+            try:
+                match = re.compile(str(raw["match"]))
+            except re.error as exc:
+                raise ConfigError(
+                    label,
+                    where,
+                    f"invalid 'match' regex '{raw['match']}' ({exc})",
+                    "fix the regular expression",
+                ) from None
+        steps_raw = raw.get("steps")
+        if not isinstance(steps_raw, list) or not steps_raw:
+            raise ConfigError(label, where, f"scenario '{name}' has no steps", "add a 'steps:' list")
+        steps = [self.step(s, label, name, op, i == len(steps_raw) - 1) for i, s in enumerate(steps_raw)]
+        return Scenario(
+            name=name,
+            operation=op.name if op else ANY,
+            steps=steps,
+            source=label,
+            line=int(raw.get("__line__", 0)),
+            match=match,
+            description=str(raw.get("description") or ""),
+            inferred=bool(raw.get("inferred", False)),
+        )
+
+    def step(self, raw: Any, label: str, name: str, op: Operation | None, last: bool) -> Step:
+        if not isinstance(raw, dict):
+            raise ConfigError(label, "", f"a step of '{name}' is not a mapping", "write '- example: NAME'")
+        where = _line(raw)
+        unknown = sorted(set(raw) - STEP_KEYS)
+        if unknown:
+            raise ConfigError(
+                label,
+                where,
+                f"unknown step key '{unknown[0]}'",
+                f"a step serves one of {', '.join(STEP_KINDS)}, with polls, for, delay, body, headers",
+            )
+        kinds = [k for k in STEP_KINDS if k in raw]
+        if len(kinds) != 1:
+            got = f"{', '.join(kinds)}" if kinds else "none"
+            raise ConfigError(
+                label,
+                where,
+                f"a step must serve exactly one of {', '.join(STEP_KINDS)} (got {got})",
+                "keep one",
+            )
+        kind = kinds[0]
+        value = raw[kind]
+        step = Step(kind=kind, value=value, line=int(raw.get("__line__", 0)))
+        if kind == "example":
+            self._check_example(str(value), op, label, where, name)
+            step.value = str(value)
+        elif kind == "status":
+            if not isinstance(value, int) or not 100 <= value <= 599:
+                raise ConfigError(label, where, f"status '{value}' is not an HTTP status", "use 100 to 599")
+            step.body = raw.get("body")
+        elif kind == "error" and value not in ERROR_NAMES:
+            raise ConfigError(
+                label, where, f"unknown error '{value}'", f"use one of {', '.join(ERROR_NAMES)}"
+            )
+        elif kind == "outcome" and value not in OUTCOMES:
+            raise ConfigError(label, where, f"unknown outcome '{value}'", f"use one of {', '.join(OUTCOMES)}")
+        elif kind == "fault" and value not in FAULTS:
+            raise ConfigError(label, where, f"unknown fault '{value}'", f"use one of {', '.join(FAULTS)}")
+        if kind == "outcome":
+            for target in [op] if op else self.catalog.operations.values():
+                if not self.catalog.by_class(target, value):
+                    raise ConfigError(
+                        label,
+                        where,
+                        f"operation {target.name} has no '{value}' example for outcome '{value}'",
+                        "name an example instead, or bind the scenario to an operation that has one",
+                    )
+        headers = raw.get("headers") or {}
+        if not isinstance(headers, dict):
+            raise ConfigError(label, where, "'headers' is not a mapping", "write 'headers: {Name: value}'")
+        step.headers = {str(k): str(v) for k, v in headers.items() if k != "__line__"}
+        if "polls" in raw:
+            polls = raw["polls"]
+            if isinstance(polls, bool) or not isinstance(polls, int) or polls < 1:
+                raise ConfigError(
+                    label, where, f"'polls: {polls}' is not a positive whole number", "use 1 or more"
+                )
+            step.polls = polls
+        if "for" in raw:
+            try:
+                step.duration = parse_duration(raw["for"])
+            except ValueError:
+                raise ConfigError(
+                    label,
+                    where,
+                    f"bad duration 'for: {raw['for']}'",
+                    "use a number of seconds or 500ms, 30s, 2m, 1h",
+                ) from None
+        if step.polls is not None and step.duration is not None:
+            raise ConfigError(label, where, "a step has both 'polls' and 'for'", "keep one of the two")
+        if not last and step.polls is None and step.duration is None:
+            raise ConfigError(
+                label,
+                where,
+                f"step {step.describe()} of '{name}' has neither 'polls' nor 'for', and is not the last step",
+                "add 'polls: N' or 'for: 30s'; only the last step may last for ever",
+            )
+        if "delay" in raw:
+            step.delay = self._delay(raw["delay"], label, where)
+        return step
+
+    def _check_example(self, example: str, op: Operation | None, label: str, where: str, name: str) -> None:
+        targets = [op] if op else list(self.catalog.operations.values())
+        for target in targets:
+            known = self.catalog.examples[target.name]
+            if example not in known:
+                raise ConfigError(
+                    label,
+                    where,
+                    f"scenario '{name}' names unknown example '{example}' of {target.name}",
+                    f"use one of {', '.join(repr(k) for k in known)}",
+                )
+
+    def _delay(self, raw: Any, label: str, where: str) -> Delay:
+        fix = "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}'"
+        try:
+            if isinstance(raw, dict):
+                raw = {k: v for k, v in raw.items() if k != "__line__"}
+                if "uniform" in raw:
+                    a, b = (parse_duration(v) for v in raw["uniform"])
+                    if b < a:
+                        raise ValueError(raw)
+                    return Delay("uniform", a, b)
+                if "lognormal" in raw:
+                    params = raw["lognormal"]
+                    sigma = float(params["sigma"])
+                    if sigma < 0:
+                        raise ValueError(raw)
+                    return Delay("lognormal", parse_duration(params["median"]), sigma)
+                raise ValueError(raw)
+            return Delay("fixed", parse_duration(raw))
+        except (ValueError, TypeError, KeyError):
+            raise ConfigError(label, where, f"bad delay '{raw}'", fix) from None
+
+
+def default_scenario(catalog: Catalog, op: Operation, polls_per_state: int) -> Scenario:
+    """The happy path through every documented state, in lifecycle order, one state per poll."""
+    states = catalog.by_class(op, "progress") + catalog.by_class(op, "success")[:1]
+    if not states:
+        states = [ex for ex in catalog.examples[op.name].values() if ex.status_code == 200][:1]
+    steps = [Step("example", ex.name, polls=polls_per_state) for ex in states]
+    if steps:
+        steps[-1].polls = None
+    else:
+        steps = [Step("status", 200, body={})]
+    return Scenario(
+        name=f"{op.name}.default",
+        operation=op.name,
+        steps=steps,
+        source="(built in)",
+        description="Happy path through every documented state, in lifecycle order.",
+    )
