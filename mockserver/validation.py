@@ -71,17 +71,13 @@ class RequestValidator:
         for header in op.auth_headers:
             key = headers.get(header)
             if not key:
-                out.append(
-                    Violation(
-                        op.name, "auth", join(op.pointer, "security"), f"missing the {header} header", label
-                    )
-                )
+                out.append(Violation(op.name, "auth", security, f"missing the {header} header", label))
             elif self.api_keys is not None and key not in self.api_keys:
                 out.append(
                     Violation(
                         op.name,
                         "auth",
-                        join(op.pointer, "security"),
+                        security,
                         f"the {header} key is not a known key",
                         label,
                     )
