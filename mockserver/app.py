@@ -191,7 +191,9 @@ class OperationEndpoint:
         if step.kind == "example":
             return self._example(self.examples[step.value], rid, created, now, step.headers)
         if step.kind == "outcome":
-            return self._example(catalog.by_class(self.op, step.value)[0], rid, created, now, step.headers)
+            ranked = catalog.by_class(self.op, step.value)
+            chosen = ranked[-1] if step.value == "progress" else ranked[0]
+            return self._example(chosen, rid, created, now, step.headers)
         if step.kind == "error":
             answer = self._error(step.value)
             answer.headers.update(step.headers)

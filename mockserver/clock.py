@@ -12,19 +12,27 @@ import time
 
 
 class Clock:
-    """Real wall-clock time."""
+    """Real wall-clock time, optionally running `speed` times faster from start-up."""
 
     virtual = False
 
+    def __init__(self, speed: float = 1.0) -> None:
+        if speed <= 0:
+            raise ValueError("the clock speed must be positive")
+        self.speed = speed
+        self._start = time.time()
+
     def now(self) -> float:
-        return time.time()
+        if self.speed == 1.0:
+            return time.time()
+        return self._start + (time.time() - self._start) * self.speed
 
     def advance(self, seconds: float) -> float:
         raise ValueError("the clock is real; start the fake with --clock virtual to move time")
 
     async def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            await asyncio.sleep(seconds)
+            await asyncio.sleep(seconds / self.speed)
 
 
 class VirtualClock(Clock):
@@ -33,6 +41,7 @@ class VirtualClock(Clock):
     virtual = True
 
     def __init__(self, start: float | None = None) -> None:
+        super().__init__()
         self._now = time.time() if start is None else start
         self._lock = threading.Lock()
 
@@ -50,9 +59,9 @@ class VirtualClock(Clock):
         return None
 
 
-def make_clock(kind: str) -> Clock:
+def make_clock(kind: str, speed: float = 1.0) -> Clock:
     if kind == "virtual":
         return VirtualClock()
     if kind == "real":
-        return Clock()
+        return Clock(speed)
     raise ValueError(f"unknown clock '{kind}'; use 'real' or 'virtual'")

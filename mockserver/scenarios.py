@@ -121,6 +121,15 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+def strip_lines(node: Any) -> Any:
+    """A scenario body without the loader's line markers."""
+    if isinstance(node, dict):
+        return {k: strip_lines(v) for k, v in node.items() if k != "__line__"}
+    if isinstance(node, list):
+        return [strip_lines(v) for v in node]
+    return node
+
+
 def _line(node: Any) -> str:
     return f"line {node.get('__line__', 0)}" if isinstance(node, dict) else ""
 
@@ -263,7 +272,7 @@ class ScenarioLoader:
         elif kind == "status":
             if not isinstance(value, int) or not 100 <= value <= 599:
                 raise ConfigError(label, where, f"status '{value}' is not an HTTP status", "use 100 to 599")
-            step.body = raw.get("body")
+            step.body = strip_lines(raw.get("body"))
         elif kind == "error" and value not in ERROR_NAMES:
             raise ConfigError(
                 label, where, f"unknown error '{value}'", f"use one of {', '.join(ERROR_NAMES)}"

@@ -29,6 +29,7 @@ class Options:
     specs_dir: Path = DEFAULT_SPECS
     scenarios_dir: Path | None = DEFAULT_SCENARIOS
     clock: str = "real"
+    clock_speed: float = 1.0
     strict: bool = False
     http_errors: bool = False
     api_keys: frozenset[str] | None = None
@@ -63,7 +64,7 @@ class MockState:
         self.validators = {
             op.name: RequestValidator(op, options.api_keys) for op in self.catalog.operations.values()
         }
-        self.clock: Clock = make_clock(options.clock)
+        self.clock: Clock = make_clock(options.clock, options.clock_speed)
         self.rng = random.Random(options.seed)
         self.timelines = Timelines(options.timeline_cap)
         self.bindings: dict[tuple[str, str], str] = {}

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver import create_app
+from mockserver.catalog import Catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+SCENARIOS = ROOT / "scenarios"
+KEY = {"x-api-key": "test-key"}
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog(SPECS)
+
+
+@pytest.fixture
+def client(catalog: Catalog) -> Iterator[TestClient]:
+    """The fake with the shipped scenarios, in process, over real HTTP requests."""
+    with TestClient(create_app(SPECS, SCENARIOS, catalog=catalog), base_url="http://fake") as c:
+        yield c
+
+
+@pytest.fixture
+def virtual_client(catalog: Catalog) -> Iterator[TestClient]:
+    with TestClient(
+        create_app(SPECS, SCENARIOS, catalog=catalog, clock="virtual"), base_url="http://fake"
+    ) as c:
+        yield c
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mockserver", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+class LiveServer:
+    """`mockserver serve` in a subprocess on 127.0.0.1, port 0, stopped by the test."""
+
+    def __init__(self, tmp: Path, *args: str) -> None:
+        self.ready = tmp / "ready.txt"
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mockserver",
+                "serve",
+                "--port",
+                "0",
+                "--ready-file",
+                str(self.ready),
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.ready.exists() and self.ready.read_text().strip():
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+            time.sleep(0.05)
+        else:
+            self.stop()
+            raise RuntimeError("server did not become ready in 30 s")
+        self.url = self.ready.read_text().strip()
+
+    def stop(self) -> tuple[str, str]:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            out, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate(timeout=5)
+        return out, err
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path, "--seed", "1")
+    yield server
+    server.stop()
