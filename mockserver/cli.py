@@ -67,6 +67,13 @@ def main() -> None:
 @click.option("--no-scenarios", is_flag=True, help="Load no scenario files; every id gets its default.")
 @click.option("--clock", type=click.Choice(["real", "virtual"]), default="real", show_default=True)
 @click.option(
+    "--clock-speed",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="With the real clock: run time this many times faster (100 walks a 10-minute render in 6 s).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Answer request violations with the vendor's error instead of recording them.",

@@ -1,0 +1,104 @@
+"""Vendor-shaped answers: auth, parameters, Prefer, ids, timestamps, unknown routes."""
+
+from __future__ import annotations
+
+import time
+
+from .conftest import KEY
+
+
+def test_missing_key_heygen_gets_401_envelope(client):
+    r = client.get("/v1/video_status.get", params={"video_id": "x"})
+    assert r.status_code == 401
+    assert r.json() == {"code": 400112, "message": "Unauthorized"}
+
+
+def test_missing_key_joggai_gets_200_with_code(client):
+    r = client.get("/v2/avatar_video/x")
+    assert r.status_code == 200
+    assert r.json() == {"code": 10105, "msg": "Invalid API key", "data": None}
+
+
+def test_http_errors_switch_gives_real_status(catalog):
+    from starlette.testclient import TestClient
+
+    from mockserver import create_app
+
+    with TestClient(create_app(catalog=catalog, scenarios_dir=None, http_errors=True)) as c:
+        r = c.get("/v2/avatar_video/x")
+        assert r.status_code == 401
+        assert r.json()["code"] == 10105
+
+
+def test_missing_required_parameter(client):
+    r = client.get("/v1/video_status.get", headers=KEY)
+    assert r.status_code == 400
+    assert r.json()["code"] == 400
+    assert "video_id" in r.json()["message"]
+    r = client.get("/v2/photo_avatar/photo", headers=KEY)
+    assert r.status_code == 200
+    assert r.json()["code"] == 40000
+    assert r.json()["data"] is None
+
+
+def test_unknown_route_and_method_are_json(client):
+    r = client.get("/v9/nothing")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/json"
+    assert "no route" in r.json()["error"]
+    r = client.post("/v1/video_status.get", params={"video_id": "x"}, headers=KEY)
+    assert r.status_code == 405
+    assert r.headers["content-type"] == "application/json"
+
+
+def test_prefer_code_picks_the_response(client):
+    r = client.get("/v1/video_status.get", params={"video_id": "x"}, headers={**KEY, "Prefer": "code=404"})
+    assert r.status_code == 404
+    assert r.json() == {"code": 40104, "message": "Video not found"}
+    r = client.get("/v1/video_status.get", params={"video_id": "x"}, headers={**KEY, "Prefer": "code=200"})
+    assert r.json()["data"]["status"] == "completed"
+    r = client.get("/v2/avatar_video/y", headers={**KEY, "Prefer": "code=404"})
+    assert (r.status_code, r.json()["code"]) == (200, 10104)
+    r = client.get("/v2/avatar_video/y", headers={**KEY, "Prefer": "code=418"})
+    assert r.status_code == 400
+    assert "valid_codes" in r.json()
+
+
+def test_created_at_is_first_seen_and_stays(virtual_client):
+    c = virtual_client
+    now = c.get("/__mock/clock").json()["now"]
+    first = c.get("/v2/avatar_video/t1", headers=KEY).json()["data"]["created_at"]
+    assert first == int(now)
+    c.post("/__mock/clock/advance", json={"seconds": 500})
+    again = c.get("/v2/avatar_video/t1", headers=KEY).json()["data"]["created_at"]
+    assert again == first
+    later = c.get("/v2/avatar_video/t2", headers=KEY).json()["data"]["created_at"]
+    assert later == int(now + 500)
+
+
+def test_created_at_real_clock(client):
+    before = int(time.time())
+    created = client.get("/v2/video_avatar/t3", headers=KEY).json()["data"]["created_at"]
+    assert before <= created <= int(time.time())
+
+
+def test_two_ids_have_separate_timelines(client):
+    a = [client.get("/v2/avatar_video/a", headers=KEY).json()["data"]["status"] for _ in range(2)]
+    b = client.get("/v2/avatar_video/b", headers=KEY).json()["data"]["status"]
+    assert a == ["pending", "processing"]
+    assert b == "pending"
+
+
+def test_api_key_list_refuses_unknown_keys(catalog):
+    from starlette.testclient import TestClient
+
+    from mockserver import create_app
+
+    with TestClient(create_app(catalog=catalog, scenarios_dir=None, api_keys=["good"])) as c:
+        r = c.get("/v1/video_status.get", params={"video_id": "x"}, headers={"x-api-key": "bad"})
+        assert r.status_code == 401
+        r = c.get("/v1/video_status.get", params={"video_id": "x"}, headers={"x-api-key": "good"})
+        assert r.status_code == 200
+        v = c.get("/__mock/violations").json()
+        assert [x["kind"] for x in v] == ["auth"]
+        assert v[0]["pointer"] == "/security"
