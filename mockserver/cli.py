@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import signal
 import socket
 import sys
 from collections import Counter
@@ -151,7 +152,15 @@ def serve(
                 ready_file.write_text(url + "\n")
         await task
 
+    # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal to the
+    # handler it found: make that handler a clean exit 0 instead of death by signal.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_cleanly)
     asyncio.run(run())
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    sys.exit(0)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -20,7 +20,12 @@ MINI = {
             "get": {
                 "operationId": "thing",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}},
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}},
+                    }
+                },
             }
         }
     },
@@ -48,15 +53,31 @@ SPEC_CASES = {
         "$ref cycle",
     ),
     "recursive-schema": (
-        {"a.json": spec_with(A={"type": "object", "properties": {"self": {"$ref": "#/components/schemas/A"}}})},
+        {
+            "a.json": spec_with(
+                A={"type": "object", "properties": {"self": {"$ref": "#/components/schemas/A"}}}
+            )
+        },
         "a.json:",
         "recursive schema",
     ),
     "empty-folder": ({}, "specs", "no OpenAPI files"),
-    "same-path-twice": ({"a.json": json.dumps(MINI), "b.json": json.dumps(MINI)}, "b.json:/paths/~1v1~1thing~1{id}/get", "already defined in"),
+    "same-path-twice": (
+        {"a.json": json.dumps(MINI), "b.json": json.dumps(MINI)},
+        "b.json:/paths/~1v1~1thing~1{id}/get",
+        "already defined in",
+    ),
     "not-utf8": ({"a.json": b'{"openapi": "3.1.0", "x": "\xff\xfe"}'}, "a.json:byte", "not UTF-8"),
-    "not-openapi": ({"a.yaml": "swagger: '2.0'\npaths: {}\n"}, "a.yaml:/openapi", "unsupported OpenAPI version"),
-    "admin-path": ({"a.json": json.dumps({**MINI, "paths": {"/__mock/x": MINI["paths"]["/v1/thing/{id}"]}})}, "a.json:/paths/~1__mock~1x", "admin API"),
+    "not-openapi": (
+        {"a.yaml": "swagger: '2.0'\npaths: {}\n"},
+        "a.yaml:/openapi",
+        "unsupported OpenAPI version",
+    ),
+    "admin-path": (
+        {"a.json": json.dumps({**MINI, "paths": {"/__mock/x": MINI["paths"]["/v1/thing/{id}"]}})},
+        "a.json:/paths/~1__mock~1x",
+        "admin API",
+    ),
 }
 
 
@@ -145,7 +166,11 @@ SCENARIO_CASES = {
         "s.yaml:line 4",
         "bad delay",
     ),
-    "unknown-error": ("name: x\noperation: '*'\nsteps:\n  - error: teapot\n", "s.yaml:line 4", "unknown error 'teapot'"),
+    "unknown-error": (
+        "name: x\noperation: '*'\nsteps:\n  - error: teapot\n",
+        "s.yaml:line 4",
+        "unknown error 'teapot'",
+    ),
 }
 
 
@@ -165,14 +190,18 @@ def test_duplicate_scenario_name_names_both_files(tmp_path):
     folder = tmp_path / "scen"
     body = "name: twice\noperation: '*'\nsteps:\n  - outcome: success\n"
     write(folder, {"a.yaml": body, "b.yaml": body})
-    line = assert_one_clear_line(run_cli("serve", "--port", "0", "--scenarios", str(folder)), "b.yaml:line 1", "already used")
+    line = assert_one_clear_line(
+        run_cli("serve", "--port", "0", "--scenarios", str(folder)), "b.yaml:line 1", "already used"
+    )
     assert "a.yaml" in line
 
 
 def test_scenario_not_utf8(tmp_path):
     folder = tmp_path / "scen"
     write(folder, {"s.yaml": b"name: \xff\n"})
-    assert_one_clear_line(run_cli("serve", "--port", "0", "--scenarios", str(folder)), "s.yaml:byte", "not UTF-8")
+    assert_one_clear_line(
+        run_cli("serve", "--port", "0", "--scenarios", str(folder)), "s.yaml:byte", "not UTF-8"
+    )
 
 
 def test_port_in_use(tmp_path):
@@ -181,7 +210,9 @@ def test_port_in_use(tmp_path):
     holder.listen(1)
     port = holder.getsockname()[1]
     try:
-        line = assert_one_clear_line(run_cli("serve", "--port", str(port)), f"127.0.0.1:{port}", "cannot listen")
+        line = assert_one_clear_line(
+            run_cli("serve", "--port", str(port)), f"127.0.0.1:{port}", "cannot listen"
+        )
         assert "--port" in line
     finally:
         holder.close()

@@ -1,0 +1,96 @@
+"""The fake on a real port: ready line, faults as a client sees them, 64 concurrent pollers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import httpx
+import pytest
+
+from .conftest import KEY, LiveServer
+
+
+def test_ready_line_and_url(live):
+    r = httpx.get(f"{live.url}/__mock/health", timeout=5)
+    assert r.json()["status"] == "ok"
+    out, _ = live.stop()
+    assert out.startswith(f"mockserver ready at {live.url} serving 5 operations (heygen: 3, joggai: 2)")
+    assert live.url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize(
+    ("rid", "error"),
+    [
+        ("reset-1", (httpx.ReadError, httpx.RemoteProtocolError)),
+        ("empty-1", (httpx.RemoteProtocolError,)),
+        ("truncated-1", (httpx.RemoteProtocolError,)),
+    ],
+)
+def test_connection_faults_then_success(live, rid, error):
+    with httpx.Client(base_url=live.url, headers=KEY, timeout=5) as c:
+        with pytest.raises(error):
+            c.get("/v2/avatar_video/" + rid)
+    with httpx.Client(base_url=live.url, headers=KEY, timeout=5) as c:
+        r = c.get("/v2/avatar_video/" + rid)
+        assert r.json()["data"]["status"] == "completed"
+        fault = c.get("/__mock/requests", params={"id": rid}).json()[0]["fault"]
+        assert fault == rid.split("-")[0]
+
+
+def test_malformed_json_once(live):
+    with httpx.Client(base_url=live.url, headers=KEY, timeout=5) as c:
+        r = c.get("/v1/video_status.get", params={"video_id": "malformed-1"})
+        assert r.status_code == 200
+        with pytest.raises(ValueError):
+            r.json()
+        assert (
+            c.get("/v1/video_status.get", params={"video_id": "malformed-1"}).json()["data"]["status"]
+            == "completed"
+        )
+
+
+def test_64_concurrent_polls_consume_exact_slots(tmp_path):
+    scen = tmp_path / "scen"
+    scen.mkdir()
+    (scen / "five.yaml").write_text(
+        "name: five-steps\noperation: heygen.video_status\nsteps:\n"
+        "  - example: Pending\n    polls: 7\n"
+        "  - example: Waiting\n    polls: 11\n"
+        "  - example: Processing\n    polls: 13\n"
+        "  - example: Failed\n    polls: 17\n"
+        "  - example: Completed\n"
+    )
+    server = LiveServer(tmp_path, "--scenarios", str(scen))
+    try:
+
+        async def main() -> list[int]:
+            limits = httpx.Limits(max_connections=64)
+            async with httpx.AsyncClient(base_url=server.url, headers=KEY, limits=limits, timeout=10) as c:
+                first = await c.get(
+                    "/v1/video_status.get",
+                    params={"video_id": "one", "x": "0"},
+                    headers={"X-Mock-Scenario": "five-steps"},
+                )
+                assert first.status_code == 200
+
+                async def one(i: int) -> int:
+                    r = await c.get("/v1/video_status.get", params={"video_id": "one"})
+                    return int(r.headers["x-mock-step"])
+
+                steps = await asyncio.gather(*(one(i) for i in range(63)))
+                return [0, *steps]
+
+        steps = asyncio.run(asyncio.wait_for(main(), 30))
+        assert Counter(steps) == {0: 7, 1: 11, 2: 13, 3: 17, 4: 16}
+        journal = httpx.get(f"{server.url}/__mock/requests", params={"id": "one"}, timeout=5).json()
+        assert Counter(e["step"] for e in journal) == {0: 7, 1: 11, 2: 13, 3: 17, 4: 16}
+        assert sorted(e["seq"] for e in journal) == list(range(1, 65))
+    finally:
+        server.stop()
+
+
+def test_sigterm_exits_cleanly(live):
+    out, err = live.stop()
+    assert live.proc.returncode == 0, err
+    assert "Traceback" not in err
