@@ -258,13 +258,19 @@ class Linter:
                     ),
                 )
         statuses: dict[int, list[str]] = {}
+        switched: set[int] = set()  # statuses served only under --http-errors
         for err in profile.errors.values():
             for status in {err.status, err.http_status or err.status}:
                 if str(status) not in codes:
                     statuses.setdefault(status, []).append(err.name)
+                    if status != err.status:
+                        switched.add(status)
         if statuses:
             responses_ptr = join(op.pointer, "responses")
-            listed = ", ".join(f"{s} ({'/'.join(n)})" for s, n in sorted(statuses.items()))
+            listed = ", ".join(
+                f"{s} ({'/'.join(n)}{', with --http-errors' if s in switched else ''})"
+                for s, n in sorted(statuses.items())
+            )
             added = {
                 str(s): {"description": ", ".join(n), "content": _json(profile.error_schema)}
                 for s, n in sorted(statuses.items())
