@@ -101,8 +101,7 @@ class OperationEndpoint:
         p = self.id_param
         if p is None:
             return None
-        value = scope["path_params"].get(p.name) if p.location == "path" else query.get(p.name)
-        return value or None
+        return scope["path_params"].get(p.name) if p.location == "path" else query.get(p.name)
 
     # --- validate ---------------------------------------------------------------------------
     def _validate(
