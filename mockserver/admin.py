@@ -14,6 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .errors import ConfigError
+from .scenarios import ScenarioLoader
 from .state import MockState, UnknownScenario
 
 
@@ -82,6 +84,21 @@ async def scenarios(request: Request) -> JSONResponse:
     if wanted and op is None:
         return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(mock.catalog.operations))
     return JSONResponse([s.as_dict() for s in mock.scenarios.values() if op is None or s.applies_to(op)])
+
+
+async def put_scenario(request: Request) -> JSONResponse:
+    """Register a scenario at run time (JSON in the scenario file format), e.g. a drawn timeline."""
+    mock = _mock(request)
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    body["name"] = request.path_params["name"]
+    try:
+        scenario = ScenarioLoader(mock.catalog).parse(body, "(admin API)")
+    except ConfigError as exc:
+        return _fail(400, exc.line())
+    mock.add_scenario(scenario)
+    return JSONResponse(scenario.as_dict())
 
 
 async def reset(request: Request) -> JSONResponse:
@@ -177,6 +194,7 @@ def routes() -> list[Route]:
         Route("/lint", lint, methods=["GET"]),
         Route("/routes", list_routes, methods=["GET"]),
         Route("/scenarios", scenarios, methods=["GET"]),
+        Route("/scenarios/{name}", put_scenario, methods=["PUT"]),
         Route("/reset", reset, methods=["POST"]),
         Route("/bindings", bindings, methods=["GET"]),
         Route("/bindings/{operation}/{id}", binding, methods=["GET", "PUT", "DELETE"]),

@@ -5,6 +5,7 @@ A vendor request goes in one straight line: route -> validate -> timeline -> ren
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .render import dump, personalize
 from .scenarios import Step
 from .specs import Operation
 from .state import MockState, Options, UnknownScenario
+from .variants import vendor_variant
 
 JSON = (b"content-type", b"application/json")
 
@@ -147,6 +149,12 @@ class OperationEndpoint:
             delay = step.delay.draw(mock.rng)
             entry["delay"] = round(delay, 6)
             await mock.clock.sleep(delay)
+        if step.kind == "fuzz":
+            seed = headers.get("x-mock-seed") or str(mock.options.seed or 0)
+            entry["seed"] = seed
+            status, body = vendor_variant(mock.catalog, op, random.Random(f"{seed}:{rid}:{timeline.polls}"))
+            body = personalize(body, op.profile, rid, timeline.first_seen, mock.clock.now())
+            return Answer(status, body, {"x-mock-seed": seed})
         return self._step(step, rid, timeline.first_seen, mock.clock.now())
 
     def _prefer(self, prefer: dict[str, str], rid: str, created: float, now: float) -> Answer:

@@ -218,3 +218,79 @@ def spec(specs_dir: Path, effective: bool) -> None:
     """Print the combined OpenAPI document as JSON."""
     catalog = Catalog(specs_dir)
     click.echo(json.dumps(catalog.effective if effective else catalog.published(), indent=2))
+
+
+@main.command()
+@click.option("--base-url", required=True, help="The server to check: this fake, or the vendor itself.")
+@click.option("--api-key", default="contract-key", show_default=True, help="Sent as x-api-key.")
+@specs_option
+@click.option(
+    "--spec", "which", type=click.Choice(["effective", "published"]), default="effective", show_default=True
+)
+@click.option(
+    "--operation", "operations", multiple=True, help="Only these operations (fnmatch patterns, repeatable)."
+)
+@click.option("--max-examples", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--vendor-defaults",
+    is_flag=True,
+    help="Skip the checks that need real HTTP errors for a bad key or missing parameter "
+    "(JoggAI answers those with HTTP 200 and a code in the body).",
+)
+@user_errors
+def check(
+    base_url: str,
+    api_key: str,
+    specs_dir: Path,
+    which: str,
+    operations: tuple[str, ...],
+    max_examples: int,
+    vendor_defaults: bool,
+) -> None:
+    """Run schemathesis's checks against a live server; exit 1 on any failure."""
+    import fnmatch
+
+    import requests
+    from schemathesis.specs.openapi.checks import (
+        ignored_auth,
+        missing_required_header,
+        negative_data_rejection,
+    )
+
+    from .contract import ContractRun, Target
+
+    catalog = Catalog(specs_dir)
+    document = catalog.effective if which == "effective" else catalog.published()
+    if operations:
+        for path, item in list(document["paths"].items()):
+            for method in list(item):
+                if not any(fnmatch.fnmatch(item[method].get("operationId", ""), p) for p in operations):
+                    del item[method]
+            if not item:
+                del document["paths"][path]
+        if not document["paths"]:
+            raise ConfigError(
+                "--operation",
+                "",
+                f"no operation matches {', '.join(operations)}",
+                f"use one of {', '.join(catalog.operations)}",
+            )
+    base = base_url.rstrip("/")
+    try:
+        health = requests.get(base + "/__mock/health", timeout=5)
+        is_fake = health.status_code == 200 and health.json().get("status") == "ok"
+    except (requests.RequestException, ValueError):
+        is_fake = False
+    target = Target(base_url=base, api_key=api_key, reset_url="/__mock/reset" if is_fake else None)
+    excluded = (ignored_auth, negative_data_rejection, missing_required_header) if vendor_defaults else ()
+    try:
+        run = ContractRun(document, target, max_examples=max_examples, excluded_checks=excluded)
+        failures = run.run()
+    except requests.ConnectionError as exc:
+        raise ConfigError(
+            base, "", f"cannot connect ({exc.__class__.__name__})", "start the server or fix --base-url"
+        ) from None
+    for failure in failures:
+        click.echo(failure.line())
+    click.echo(f"{run.cases} cases against {base} ({which} spec): {len(failures)} distinct failures")
+    sys.exit(1 if failures else 0)

@@ -101,7 +101,7 @@ class ContractRun:
         polls = len(scenario.steps) + 1 if scenario is not None and mode == GenerationMode.POSITIVE else 1
         steps = scenario.steps if scenario else []
         faults = {i for i, s in enumerate(steps) if s.kind == "fault"}
-        scripted = {i for i, s in enumerate(steps) if s.kind in ("error", "status")}
+        scripted = {i for i, s in enumerate(steps) if s.kind in ("error", "status", "fuzz")}
 
         @settings(
             max_examples=self.max_examples,

@@ -25,7 +25,7 @@ from .specs import Operation
 ANY = "*"
 FAULTS = ("reset", "empty", "malformed", "truncated")
 OUTCOMES = ("success", "failure", "progress")
-STEP_KINDS = ("example", "status", "error", "outcome", "fault")
+STEP_KINDS = ("example", "status", "error", "outcome", "fault", "fuzz")
 STEP_KEYS = set(STEP_KINDS) | {"body", "headers", "polls", "for", "delay", "note", "__line__"}
 SCENARIO_KEYS = {"name", "operation", "description", "match", "steps", "inferred", "__line__"}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
@@ -279,6 +279,8 @@ class ScenarioLoader:
             )
         elif kind == "outcome" and value not in OUTCOMES:
             raise ConfigError(label, where, f"unknown outcome '{value}'", f"use one of {', '.join(OUTCOMES)}")
+        elif kind == "fuzz" and value is not True:
+            raise ConfigError(label, where, f"'fuzz: {value}' must be 'fuzz: true'", "write 'fuzz: true'")
         elif kind == "fault" and value not in FAULTS:
             raise ConfigError(label, where, f"unknown fault '{value}'", f"use one of {', '.join(FAULTS)}")
         if kind == "outcome":
@@ -356,6 +358,17 @@ class ScenarioLoader:
             return Delay("fixed", parse_duration(raw))
         except (ValueError, TypeError, KeyError):
             raise ConfigError(label, where, f"bad delay '{raw}'", fix) from None
+
+
+def fuzz_scenario() -> Scenario:
+    """Each poll gets a body drawn the ways the vendor varies them, seeded so a failure replays."""
+    return Scenario(
+        name="fuzz",
+        operation=ANY,
+        steps=[Step("fuzz", True)],
+        source="(built in)",
+        description="Every poll: a drawn vendor-reality body (seed: --seed or the X-Mock-Seed header).",
+    )
 
 
 def default_scenario(catalog: Catalog, op: Operation, polls_per_state: int) -> Scenario:

@@ -7,19 +7,28 @@ in one test process never share a timeline.
 from __future__ import annotations
 
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
 from .clock import Clock, make_clock
 from .journal import Journal
-from .scenarios import Scenario, ScenarioLoader, default_scenario
+from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario
 from .specs import Operation
 from .timeline import Timelines
 from .validation import RequestValidator
 
-DEFAULT_SPECS = Path(__file__).resolve().parent.parent / "specs"
-DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+def shipped(name: str) -> Path:
+    """The shipped `specs/` or `scenarios/`: beside the package in a checkout, else where pip put them."""
+    checkout = Path(__file__).resolve().parent.parent / name
+    installed = Path(sys.prefix) / "share" / "mockserver" / name
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+DEFAULT_SPECS = shipped("specs")
+DEFAULT_SCENARIOS = shipped("scenarios")
 
 
 @dataclass
@@ -59,6 +68,7 @@ class MockState:
             for op in self.catalog.operations.values()
         }
         self.scenarios: dict[str, Scenario] = {s.name: s for s in self.defaults.values()}
+        self.scenarios["fuzz"] = fuzz_scenario()
         self.scenarios.update({s.name: s for s in loaded})
         self.rules = [s for s in loaded if s.match is not None]
         self.validators = {
@@ -92,6 +102,13 @@ class MockState:
             if rule.applies_to(op) and rule.match is not None and rule.match.search(rid):
                 return rule
         return self.defaults[op.name]
+
+    def add_scenario(self, scenario: Scenario) -> None:
+        """Register (or replace) a scenario at run time; ids already bound keep theirs."""
+        self.scenarios[scenario.name] = scenario
+        self.rules = [s for s in self.rules if s.name != scenario.name]
+        if scenario.match is not None:
+            self.rules.append(scenario)
 
     def bind(self, op: Operation, rid: str, name: str) -> None:
         scenario = self.scenarios.get(name)

@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from .conftest import KEY, LiveServer
+from .conftest import KEY, LiveServer, run_cli
 
 
 def test_ready_line_and_url(live):
@@ -94,3 +94,36 @@ def test_sigterm_exits_cleanly(live):
     out, err = live.stop()
     assert live.proc.returncode == 0, err
     assert "Traceback" not in err
+
+
+def test_check_command_against_a_live_fake(tmp_path):
+    server = LiveServer(tmp_path, "--api-key", "contract-key", "--http-errors")
+    try:
+        ok = run_cli(
+            "check", "--base-url", server.url, "--api-key", "contract-key", "--max-examples", "3", timeout=300
+        )
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        assert "0 distinct failures" in ok.stdout
+        published = run_cli(
+            "check",
+            "--base-url",
+            server.url,
+            "--spec",
+            "published",
+            "--operation",
+            "heygen.video_*",
+            "--max-examples",
+            "3",
+            timeout=300,
+        )
+        assert published.returncode == 1
+        assert "properties/data/properties/video_url/type" in published.stdout
+        assert "joggai" not in published.stdout
+    finally:
+        server.stop()
+
+
+def test_check_command_refuses_a_dead_url():
+    result = run_cli("check", "--base-url", "http://127.0.0.1:9", "--max-examples", "1")
+    assert result.returncode == 2
+    assert "cannot connect" in result.stderr

@@ -207,3 +207,40 @@ def test_http_errors_switch_for_cross_cutting(catalog):
         assert r.status_code == 429
         assert r.headers["retry-after"] == "3"
         assert r.json()["code"] == 429
+
+
+def test_fuzz_is_seeded_and_valid(catalog):
+    import jsonschema_rs
+
+    def bodies(seed: str, rid: str) -> list[tuple[int, str]]:
+        with TestClient(create_app(SPECS, None, catalog=catalog)) as client:
+            out = []
+            for _ in range(12):
+                path, params = url_for("heygen.video_status", rid)
+                r = client.get(
+                    path, params=params, headers={**KEY, "X-Mock-Scenario": "fuzz", "X-Mock-Seed": seed}
+                )
+                assert r.headers["x-mock-seed"] == seed
+                schema = catalog.response_schema(catalog.operations["heygen.video_status"], r.status_code)
+                assert jsonschema_rs.is_valid(schema, r.json()), r.text
+                out.append((r.status_code, r.text))
+            return out
+
+    first = bodies("7", "fz")
+    assert bodies("7", "fz") == first  # a failure replays exactly
+    assert bodies("8", "fz") != first
+    assert len(set(first)) > 3
+
+
+def test_scenario_registered_at_run_time(client):
+    bad = client.put(
+        "/__mock/scenarios/mine", json={"operation": "heygen.video_status", "steps": [{"example": "Nope"}]}
+    )
+    assert bad.status_code == 400
+    assert "unknown example 'Nope'" in bad.json()["error"]
+    ok = client.put(
+        "/__mock/scenarios/mine",
+        json={"operation": "heygen.video_status", "match": "^mine-", "steps": [{"error": "not_found"}]},
+    )
+    assert ok.status_code == 200
+    assert poll(client, "heygen.video_status", "mine-1").status_code == 404

@@ -102,3 +102,39 @@ def test_api_key_list_refuses_unknown_keys(catalog):
         v = c.get("/__mock/violations").json()
         assert [x["kind"] for x in v] == ["auth"]
         assert v[0]["pointer"] == "/security"
+
+
+def test_violations_recorded_or_refused_with_strict(tmp_path):
+    """A wrong parameter type is recorded with a JSON Pointer by default, and refused under --strict."""
+    import json
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from mockserver import create_app
+
+    from .conftest import SPECS
+
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    target = specs / "heygen" / "video_status.json"
+    doc = json.loads(target.read_text())
+    doc["paths"]["/v1/video_status.get"]["get"]["parameters"].append(
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 10}}
+    )
+    target.write_text(json.dumps(doc))
+    for strict in (False, True):
+        with TestClient(create_app(specs, None, strict=strict)) as c:
+            r = c.get("/v1/video_status.get", params={"video_id": "v", "limit": "many"}, headers=KEY)
+            v = c.get("/__mock/violations").json()
+            assert [x["kind"] for x in v] == ["invalid"]
+            assert v[0]["pointer"] == "/paths/~1v1~1video_status.get/get/parameters/1/schema"
+            assert "limit" in v[0]["message"]
+            if strict:
+                assert r.status_code == 400 and r.json()["code"] == 400
+            else:
+                assert r.status_code == 200
+            assert (
+                c.get("/v1/video_status.get", params={"video_id": "v", "limit": "3"}, headers=KEY).status_code
+                == 200
+            )

@@ -1,0 +1,186 @@
+"""The pytest plugin: a live fake for the test session, and the in-process app.
+
+Registered through the `pytest11` entry point, so `pip install mockserver` is enough:
+
+- `mockserver`: a live fake on a free 127.0.0.1 port, started once per session and reset
+  before every test. Use `.url` with any HTTP client; `.bind`, `.advance`, `.register`,
+  `.requests`, `.violations`, `.reset` drive it.
+- `mockserver_app`: a fresh in-process ASGI app, for `httpx.ASGITransport(app)`.
+
+A test that leaves request violations in the journal (a missing key, a missing parameter)
+fails with the list, unless it is marked `@pytest.mark.mockserver_allow_violations`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver")
+    group.addoption("--mockserver-specs", default=None, help="Specs folder for the mockserver fixtures.")
+    group.addoption(
+        "--mockserver-scenarios", default=None, help="Scenarios folder for the mockserver fixtures."
+    )
+    parser.addini("mockserver_specs", "Specs folder for the mockserver fixtures.", default="")
+    parser.addini("mockserver_scenarios", "Scenarios folder for the mockserver fixtures.", default="")
+    parser.addini("mockserver_clock", "real or virtual (default: virtual).", default="virtual")
+    parser.addini("mockserver_http_errors", "true: real HTTP statuses for JoggAI errors.", default="false")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mockserver_allow_violations: the test may leave request violations in the fake's journal"
+    )
+
+
+def _app_options(config: pytest.Config) -> dict[str, Any]:
+    specs = config.getoption("--mockserver-specs") or config.getini("mockserver_specs") or None
+    scenarios = config.getoption("--mockserver-scenarios") or config.getini("mockserver_scenarios") or True
+    return {
+        "specs_dir": specs,
+        "scenarios_dir": scenarios,
+        "clock": config.getini("mockserver_clock") or "virtual",
+        "http_errors": str(config.getini("mockserver_http_errors")).lower() == "true",
+    }
+
+
+class LiveFake:
+    """A handle on a running fake: its URL and its admin API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 - our own 127.0.0.1 URL
+            self.url + path, data=data, method=method, headers={"content-type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own 127.0.0.1 URL
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"mockserver admin {method} {path}: {exc.read().decode()}") from None
+
+    def bind(self, resource_id: str, scenario: str, operation: str | None = None) -> None:
+        """Bind an id to a scenario, on one operation or on every operation the scenario applies to."""
+        if operation is None:
+            ops = [r["operation"] for r in self._call("GET", "/__mock/routes")]
+            usable = {s["name"]: s for s in self._call("GET", "/__mock/scenarios")}
+            if scenario not in usable:
+                raise AssertionError(f"unknown scenario '{scenario}'; known: {', '.join(usable)}")
+            target = usable[scenario]["operation"]
+            ops = ops if target == "*" else [target]
+        else:
+            ops = [operation]
+        for op in ops:
+            self._call(
+                "PUT",
+                f"/__mock/bindings/{op}/{urllib.parse.quote(resource_id, safe='')}",
+                {"scenario": scenario},
+            )
+
+    def register(self, scenario: dict[str, Any]) -> str:
+        """Register a scenario (the file format as a dict), e.g. one drawn by `strategies.timelines`."""
+        body = {k: v for k, v in scenario.items() if k != "name"}
+        self._call("PUT", f"/__mock/scenarios/{urllib.parse.quote(scenario['name'], safe='')}", body)
+        return str(scenario["name"])
+
+    def advance(self, seconds: float) -> float:
+        return float(self._call("POST", "/__mock/clock/advance", {"seconds": seconds})["now"])
+
+    def requests(self, operation: str | None = None, resource_id: str | None = None) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode(
+            {k: v for k, v in {"operation": operation, "id": resource_id}.items() if v}
+        )
+        return list(self._call("GET", "/__mock/requests" + (f"?{query}" if query else "")))
+
+    def violations(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/__mock/violations"))
+
+    def reset(self, resource_id: str | None = None) -> None:
+        self._call("POST", "/__mock/reset", {"id": resource_id} if resource_id else {})
+        if resource_id is None:
+            self._call("DELETE", "/__mock/violations")
+
+
+class _Server:
+    """uvicorn in a background thread on 127.0.0.1:0, stopped at the end of the session."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        from .cli import bind_socket
+
+        self.sock = bind_socket("127.0.0.1", 0)
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        )
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not self.server.started:
+            raise RuntimeError("mockserver did not start within 10 s")
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def _mockserver_session(pytestconfig: pytest.Config) -> Iterator[LiveFake]:
+    from .app import create_app
+
+    server = _Server(create_app(**_app_options(pytestconfig)))
+    try:
+        yield LiveFake(server.url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mockserver(_mockserver_session: LiveFake) -> LiveFake:
+    """The session's live fake, reset for this test."""
+    _mockserver_session.reset()
+    return _mockserver_session
+
+
+@pytest.fixture
+def mockserver_app(pytestconfig: pytest.Config) -> Any:
+    """A fresh in-process fake, for `httpx.AsyncClient(transport=httpx.ASGITransport(app))`."""
+    from .app import create_app
+
+    return create_app(**_app_options(pytestconfig))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    fixturenames = getattr(item, "fixturenames", ())
+    if "mockserver" in fixturenames and item.get_closest_marker("mockserver_allow_violations") is None:
+        fake = item.funcargs.get("mockserver")  # type: ignore[attr-defined]
+        if isinstance(fake, LiveFake):
+            found = fake.violations()
+            if found:
+                lines = "\n".join(
+                    f"  {v['method']} {v['path']} ({v['operation']}): {v['message']} [{v['spec']}#{v['pointer']}]"
+                    for v in found
+                )
+                raise AssertionError(
+                    f"the client broke the vendor's spec in {len(found)} request(s):\n{lines}\n"
+                    "(mark the test @pytest.mark.mockserver_allow_violations if that is intended)"
+                )
+    return result

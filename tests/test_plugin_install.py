@@ -1,0 +1,92 @@
+"""The pytest plugin works in a fresh virtualenv from `pip install .` alone, with no conftest."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from .conftest import ROOT
+
+USER_TESTS = """
+import asyncio
+
+import httpx
+import pytest
+
+
+def test_live_fake(mockserver):
+    assert mockserver.url.startswith("http://127.0.0.1:")
+    mockserver.bind("v1", "heygen-video-too-long")
+    statuses = [
+        httpx.get(mockserver.url + "/v1/video_status.get", params={"video_id": "v1"}, headers={"x-api-key": "k"})
+        .json()["data"]["status"]
+        for _ in range(3)
+    ]
+    assert statuses == ["pending", "processing", "failed"]
+    assert len(mockserver.requests(resource_id="v1")) == 3
+    mockserver.advance(60)
+
+
+def test_reset_between_tests(mockserver):
+    assert mockserver.requests() == []
+
+
+def test_in_process_app(mockserver_app):
+    async def go():
+        transport = httpx.ASGITransport(app=mockserver_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fake") as client:
+            r = await client.get("/v2/avatar_video/fail-1", headers={"x-api-key": "k"})
+            return r.json()["data"]["status"]
+
+    assert asyncio.run(go()) == "pending"
+
+
+def test_left_violations(mockserver):
+    httpx.get(mockserver.url + "/v2/avatar_video/x")  # no key
+"""
+
+
+def test_plugin_from_a_plain_install(tmp_path: Path):
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT,
+        repo,
+        ignore=shutil.ignore_patterns(
+            ".git", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", "build", ".hypothesis"
+        ),
+    )
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(repo), "pytest", "httpx"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    project = tmp_path / "user_project"
+    project.mkdir()
+    (project / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
+    result = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = result.stdout + result.stderr
+    assert "1 failed, 3 passed" in out, out[-3000:]
+    assert "the client broke the vendor's spec in 1 request(s)" in out
+    assert "GET /v2/avatar_video/x (joggai.avatar_video): missing the x-api-key header" in out
+    where = subprocess.run(
+        [str(python), "-c", "import mockserver, sys; print(mockserver.__file__)"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert str(venv) in where
