@@ -6,14 +6,18 @@ and serves the request journal, the violations and the effective spec.
 
 from __future__ import annotations
 
+import hmac
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .documents import read_document
 from .errors import ConfigError
 from .scenarios import ScenarioLoader
 from .state import MockState, UnknownScenario
@@ -55,6 +59,13 @@ async def health(request: Request) -> JSONResponse:
 
 async def openapi(request: Request) -> JSONResponse:
     return JSONResponse(_mock(request).catalog.effective)
+
+
+ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")
+
+
+async def admin_openapi(request: Request) -> JSONResponse:
+    return JSONResponse(read_document(ADMIN_SPEC))
 
 
 async def lint(request: Request) -> JSONResponse:
@@ -187,10 +198,28 @@ async def violations(request: Request) -> JSONResponse:
     return JSONResponse(mock.violations.query(q.get("operation"), q.get("id"), _limit(request)))
 
 
+class AdminGuard:
+    """Requires `Authorization: Bearer TOKEN` on every admin call when a token is configured."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode() if token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.expected is not None and scope["type"] == "http":
+            given = dict(scope["headers"]).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                response = _fail(401, "the admin API needs 'Authorization: Bearer <admin token>'")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def routes() -> list[Route]:
     return [
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/admin/openapi.json", admin_openapi, methods=["GET"]),
         Route("/lint", lint, methods=["GET"]),
         Route("/routes", list_routes, methods=["GET"]),
         Route("/scenarios", scenarios, methods=["GET"]),

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from . import admin
@@ -302,7 +302,8 @@ def create_app(
         opts.api_keys = frozenset(opts.api_keys)
     mock = MockState(opts, catalog)
     app = MockApp(
-        routes=[Mount("/__mock", routes=admin.routes())] + vendor_routes(mock),
+        routes=[Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), opts.admin_token))]
+        + vendor_routes(mock),
         exception_handlers={HTTPException: _not_found},
     )
     app.state.mock = mock

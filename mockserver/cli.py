@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ipaddress
 import json
 import signal
 import socket
@@ -88,8 +89,18 @@ def main() -> None:
     "--api-key", "api_keys", multiple=True, help="Accept only these keys (repeatable). Default: any key."
 )
 @click.option("--timeline-cap", default=100_000, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--journal-size", default=10_000, show_default=True, type=click.IntRange(min=1), help="Journal ring size."
+)
 @click.option("--polls-per-state", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", type=int, default=None, help="Seed for drawn delays, so a run repeats.")
+@click.option(
+    "--admin-token",
+    envvar="MOCKSERVER_ADMIN_TOKEN",
+    default=None,
+    help="Require 'Authorization: Bearer TOKEN' on /__mock. Needed to listen beyond 127.0.0.1. "
+    "Env: MOCKSERVER_ADMIN_TOKEN.",
+)
 @click.option(
     "--ready-file", type=click.Path(path_type=Path), default=None, help="Write the URL here once ready."
 )
@@ -106,14 +117,24 @@ def serve(
     http_errors: bool,
     api_keys: tuple[str, ...],
     timeline_cap: int,
+    journal_size: int,
     polls_per_state: int,
     seed: int | None,
+    admin_token: str | None,
     ready_file: Path | None,
 ) -> None:
     """Run the fake on uvicorn."""
     import uvicorn
 
     from .app import create_app
+
+    if not is_loopback(host) and not admin_token:
+        raise ConfigError(
+            f"--host {host}",
+            "",
+            "the admin API would be open to the network",
+            "set --admin-token (or MOCKSERVER_ADMIN_TOKEN), or listen on 127.0.0.1",
+        )
 
     app = create_app(
         specs_dir,
@@ -124,11 +145,15 @@ def serve(
         http_errors=http_errors,
         api_keys=frozenset(api_keys) if api_keys else None,
         timeline_cap=timeline_cap,
+        journal_size=journal_size,
         polls_per_state=polls_per_state,
         seed=seed,
+        admin_token=admin_token,
     )
     sock = bind_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=4
+    )
     server = uvicorn.Server(config)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -161,6 +186,13 @@ def serve(
 
 def _exit_cleanly(signum: int, frame: object) -> None:
     sys.exit(0)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

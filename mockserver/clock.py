@@ -10,6 +10,8 @@ import asyncio
 import threading
 import time
 
+MAX_ADVANCE = 10 * 365 * 24 * 3600.0
+
 
 class Clock:
     """Real wall-clock time, optionally running `speed` times faster from start-up."""
@@ -49,8 +51,10 @@ class VirtualClock(Clock):
         return self._now
 
     def advance(self, seconds: float) -> float:
-        if seconds < 0:
-            raise ValueError("time only moves forward; pass a positive number of seconds")
+        if not 0 <= seconds <= MAX_ADVANCE:
+            raise ValueError(
+                f"seconds must be from 0 to {MAX_ADVANCE:.0f} (ten years); time only moves forward"
+            )
         with self._lock:
             self._now += seconds
             return self._now

@@ -46,6 +46,7 @@ class Options:
     journal_size: int = 10_000
     polls_per_state: int = 1
     seed: int | None = None
+    admin_token: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -226,3 +226,17 @@ def test_user_specs_folder_loads_extra_files(tmp_path):
     result = run_cli("lint", "--json", "--specs", str(specs))
     assert result.returncode == 0, result.stderr
     assert any("thing.json" in f["spec"] for f in json.loads(result.stdout))
+
+
+def test_huge_scenario_file_refused(tmp_path):
+    folder = tmp_path / "scen"
+    folder.mkdir()
+    (folder / "big.yaml").write_text("# " + "x" * (11 * 1024 * 1024) + "\n")
+    assert_one_clear_line(run_cli("serve", "--port", "0", "--scenarios", str(folder)), "big.yaml", "10 MB")
+
+
+def test_missing_folders(tmp_path):
+    assert_one_clear_line(run_cli("lint", "--specs", str(tmp_path / "nope")), "nope", "does not exist")
+    assert_one_clear_line(
+        run_cli("serve", "--port", "0", "--scenarios", str(tmp_path / "nope")), "nope", "does not exist"
+    )

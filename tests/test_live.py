@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
+import time
 from collections import Counter
 
 import httpx
@@ -127,3 +130,32 @@ def test_check_command_refuses_a_dead_url():
     result = run_cli("check", "--base-url", "http://127.0.0.1:9", "--max-examples", "1")
     assert result.returncode == 2
     assert "cannot connect" in result.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_drains_in_flight_requests(tmp_path, sig):
+    scen = tmp_path / "scen"
+    scen.mkdir()
+    (scen / "slow.yaml").write_text(
+        "name: slow1\noperation: '*'\nsteps:\n  - outcome: success\n    delay: 1s\n"
+    )
+    server = LiveServer(tmp_path, "--scenarios", str(scen))
+    result: dict = {}
+
+    def call() -> None:
+        r = httpx.get(
+            server.url + "/v2/avatar_video/x", headers={**KEY, "X-Mock-Scenario": "slow1"}, timeout=10
+        )
+        result["status"] = r.status_code
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    time.sleep(0.3)  # the request is in flight, inside its 1 s delay
+    started = time.monotonic()
+    server.proc.send_signal(sig)
+    server.proc.wait(timeout=10)
+    thread.join(timeout=10)
+    assert result.get("status") == 200
+    assert server.proc.returncode == 0
+    assert time.monotonic() - started < 5
+    server.stop()
