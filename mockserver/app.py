@@ -21,7 +21,7 @@ from . import admin
 from .catalog import Catalog
 from .examples import Example
 from .faults import send_fault
-from .render import dump, personalize
+from .render import Template, dump, personalize
 from .scenarios import Step
 from .specs import Operation
 from .state import MockState, Options, UnknownScenario
@@ -43,7 +43,7 @@ def parse_prefer(value: str) -> dict[str, str]:
 class Answer:
     """What one request is answered with, before it becomes bytes."""
 
-    __slots__ = ("status", "body", "headers", "fault", "example", "error")
+    __slots__ = ("status", "body", "headers", "fault", "example", "error", "payload")
 
     def __init__(
         self,
@@ -53,7 +53,9 @@ class Answer:
         fault: str | None = None,
         example: Example | None = None,
         error: str | None = None,
+        payload: bytes | None = None,
     ) -> None:
+        self.payload = payload
         self.status = status
         self.body = body
         self.headers = headers or {}
@@ -70,6 +72,7 @@ class OperationEndpoint:
         self.mock = mock
         self.validator = mock.validators[op.name]
         self.examples = mock.catalog.examples[op.name]
+        self.templates = {name: Template(ex.body, op.profile) for name, ex in self.examples.items()}
         self.id_param = op.id_parameter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -81,9 +84,9 @@ class OperationEndpoint:
         rid = self._resource_id(scope, query)
         entry: dict[str, Any] = {
             "time": now,
-            "method": request.method,
-            "path": request.url.path,
-            "query": str(request.url.query),
+            "method": scope["method"],
+            "path": scope["path"],
+            "query": scope["query_string"].decode("latin-1"),
             "operation": op.name,
             "id": rid,
             "scenario": None,
@@ -103,7 +106,8 @@ class OperationEndpoint:
         p = self.id_param
         if p is None:
             return None
-        return scope["path_params"].get(p.name) if p.location == "path" else query.get(p.name)
+        value = scope["path_params"].get(p.name) if p.location == "path" else query.get(p.name)
+        return value or None
 
     # --- validate ---------------------------------------------------------------------------
     def _validate(
@@ -216,11 +220,11 @@ class OperationEndpoint:
     def _example(
         self, example: Example, rid: str, created: float, now: float, headers: dict[str, str] | None = None
     ) -> Answer:
-        body = personalize(example.body, self.op.profile, rid, created, now)
+        payload = self.templates[example.name].render(rid, created, now)
         extra = dict(headers or {})
         if example.derived:
             extra["x-mock-derived"] = "true"
-        return Answer(example.status_code, body, extra, example=example)
+        return Answer(example.status_code, None, extra, example=example, payload=payload)
 
     def _error(self, name: str, detail: str = "") -> Answer:
         err = self.op.profile.errors[name]
@@ -238,7 +242,7 @@ class OperationEndpoint:
             entry["example"] = answer.example.name
             headers.append((b"x-mock-example", answer.example.name.encode()))
         headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
-        payload = dump(answer.body)
+        payload = answer.payload if answer.payload is not None else dump(answer.body)
         entry["status"] = answer.status
         entry["error"] = answer.error
         entry["fault"] = answer.fault

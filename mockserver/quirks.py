@@ -35,6 +35,7 @@ KINDS = (
     "missing-examples",
     "missing-operation-id",
     "odd-operation-id",
+    "empty-required-id",
 )
 BODY_KINDS = ("example-null", "example-type-mismatch", "enum-with-description", "example-outside-enum")
 
@@ -120,6 +121,23 @@ class Linter:
                     "odd-operation-id",
                     f"operationId '{op.operation_id}' is not a readable identifier",
                     f"named it '{op.name}'",
+                ),
+            )
+        id_param = op.id_parameter
+        if id_param is not None and id_param.required and "minLength" not in id_param.schema:
+            at = join(id_param.pointer, "schema")
+            self.add(
+                spec,
+                at,
+                "empty-required-id",
+                "",
+                lambda: Finding(
+                    spec.label,
+                    at,
+                    "empty-required-id",
+                    f"required {id_param.location} parameter '{id_param.name}' names the resource but allows ''",
+                    "minLength 1: an empty id is answered as a missing one",
+                    ("set", join(at, "minLength"), 1),
                 ),
             )
         examples, broken = documented(op)

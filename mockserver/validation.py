@@ -87,7 +87,7 @@ class RequestValidator:
             if source is None:
                 continue
             raw = source.get(p.name.lower() if p.location == "header" else p.name)
-            if raw is None:
+            if raw is None or (raw == "" and p.required):  # an empty id is no id
                 if p.required:
                     out.append(
                         Violation(

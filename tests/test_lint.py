@@ -24,6 +24,7 @@ EXPECTED_KINDS = {
     "missing-examples": 2,  # both JoggAI operations
     "missing-operation-id": 2,  # both JoggAI operations
     "odd-operation-id": 1,  # get_v2video_avatar{avatar_id}
+    "empty-required-id": 5,  # every operation's id parameter is a plain string
     "response-without-schema": 4,  # video status 400/404/424, digital twin 404
     "undeclared-field": 1,  # error_message in the twin's failed examples
     "undocumented-error": 5,  # each operation: the profile's error statuses the spec omits
