@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .documents import read_document
 from .errors import ConfigError
 from .scenarios import ScenarioLoader
+from .specs import Operation
 from .state import MockState, UnknownScenario
 
 
@@ -53,6 +54,9 @@ async def health(request: Request) -> JSONResponse:
             "scenarios": len(mock.scenarios),
             "clock": "virtual" if mock.clock.virtual else "real",
             "now": mock.clock.now(),
+            "timelines": len(mock.timelines),
+            "evicted": mock.timelines.evicted,
+            "requests": mock.journal.total,
         }
     )
 
@@ -122,12 +126,21 @@ async def reset(request: Request) -> JSONResponse:
     return JSONResponse({"reset": _mock(request).reset(rid)})
 
 
-async def binding(request: Request) -> JSONResponse:
+def _operation(request: Request) -> tuple[MockState, Operation, str] | JSONResponse:
+    """The mock, the operation named in the path (name, operationId or 'GET /path'), and the id."""
     mock = _mock(request)
     ref, rid = request.path_params["operation"], request.path_params["id"]
     op = mock.catalog.find(ref)
     if op is None:
         return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
+    return mock, op, rid
+
+
+async def binding(request: Request) -> JSONResponse:
+    found = _operation(request)
+    if isinstance(found, JSONResponse):
+        return found
+    mock, op, rid = found
     key = (mock.family(op), rid)
     if request.method == "DELETE":
         return JSONResponse({"deleted": mock.bindings.pop(key, None) is not None})
@@ -152,15 +165,14 @@ async def bindings(request: Request) -> JSONResponse:
 
 
 async def timeline(request: Request) -> JSONResponse:
-    mock = _mock(request)
-    ref, rid = request.path_params["operation"], request.path_params["id"]
-    op = mock.catalog.find(ref)
-    if op is None:
-        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
-    found = mock.timelines.get(mock.family(op), rid)
-    if found is None:
+    found = _operation(request)
+    if isinstance(found, JSONResponse):
+        return found
+    mock, op, rid = found
+    line = mock.timelines.get(mock.family(op), rid)
+    if line is None:
         return _fail(404, f"no timeline for {op.name} id '{rid}' yet (it starts at the first request)")
-    return JSONResponse(found.as_dict(mock.clock.now()))
+    return JSONResponse(line.as_dict(mock.clock.now()))
 
 
 async def clock(request: Request) -> JSONResponse:

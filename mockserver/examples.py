@@ -77,15 +77,6 @@ def get_path(body: Any, dotted: str) -> Any:
     return node
 
 
-def has_path(body: Any, dotted: str) -> bool:
-    node = body
-    for name in dotted.split("."):
-        if not isinstance(node, dict) or name not in node:
-            return False
-        node = node[name]
-    return True
-
-
 def set_path(body: Any, dotted: str, value: Any) -> bool:
     """Set an existing dotted field; False if its parent is missing."""
     *parents, last = dotted.split(".")

@@ -13,9 +13,11 @@ class Journal:
     def __init__(self, size: int = 10_000) -> None:
         self._entries: deque[dict[str, Any]] = deque(maxlen=size)
         self._seq = itertools.count(1)
+        self.total = 0
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
         entry["seq"] = next(self._seq)
+        self.total = entry["seq"]
         self._entries.append(entry)
         return entry
 

@@ -22,21 +22,6 @@ from .specs import READABLE_ID, Operation, SpecFile
 
 DESCRIBED_ENUM = re.compile(r"^([A-Za-z_][\w-]*): .+$")
 
-KINDS = (
-    "example-is-text",
-    "example-unparseable",
-    "example-null",
-    "example-type-mismatch",
-    "enum-with-description",
-    "example-outside-enum",
-    "undeclared-field",
-    "response-without-schema",
-    "undocumented-error",
-    "missing-examples",
-    "missing-operation-id",
-    "odd-operation-id",
-    "empty-required-id",
-)
 BODY_KINDS = ("example-null", "example-type-mismatch", "enum-with-description", "example-outside-enum")
 
 

@@ -130,6 +130,14 @@ def strip_lines(node: Any) -> Any:
     return node
 
 
+def _only_known(
+    raw: dict[str, Any], known: set[str], label: str, where: str, fix: str, what: str = "key"
+) -> None:
+    unknown = sorted(str(k) for k in set(raw) - known)
+    if unknown:
+        raise ConfigError(label, where, f"unknown {what} '{unknown[0]}'", fix)
+
+
 def _line(node: Any) -> str:
     return f"line {node.get('__line__', 0)}" if isinstance(node, dict) else ""
 
@@ -192,14 +200,9 @@ class ScenarioLoader:
                 label, "", "a scenario is not a mapping", "write 'name:', 'operation:', 'steps:'"
             )
         where = _line(raw)
-        unknown = sorted(set(raw) - SCENARIO_KEYS)
-        if unknown:
-            raise ConfigError(
-                label,
-                where,
-                f"unknown key '{unknown[0]}'",
-                f"use only {', '.join(sorted(SCENARIO_KEYS - {'__line__'}))}",
-            )
+        _only_known(
+            raw, SCENARIO_KEYS, label, where, f"use only {', '.join(sorted(SCENARIO_KEYS - {'__line__'}))}"
+        )
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(label, where, "scenario has no 'name'", "add 'name: my-scenario'")
@@ -246,14 +249,8 @@ class ScenarioLoader:
         if not isinstance(raw, dict):
             raise ConfigError(label, "", f"a step of '{name}' is not a mapping", "write '- example: NAME'")
         where = _line(raw)
-        unknown = sorted(set(raw) - STEP_KEYS)
-        if unknown:
-            raise ConfigError(
-                label,
-                where,
-                f"unknown step key '{unknown[0]}'",
-                f"a step serves one of {', '.join(STEP_KINDS)}, with polls, for, delay, body, headers",
-            )
+        fix = f"a step serves one of {', '.join(STEP_KINDS)}, with polls, for, delay, body, headers"
+        _only_known(raw, STEP_KEYS, label, where, fix, what="step key")
         kinds = [k for k in STEP_KINDS if k in raw]
         if len(kinds) != 1:
             got = f"{', '.join(kinds)}" if kinds else "none"

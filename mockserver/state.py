@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog
@@ -47,7 +47,6 @@ class Options:
     polls_per_state: int = 1
     seed: int | None = None
     admin_token: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 class UnknownScenario(LookupError):

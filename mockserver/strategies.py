@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from .catalog import Catalog
 from .faults import FAULTS
-from .profiles import ERROR_NAMES
 from .specs import Operation
 from .state import DEFAULT_SPECS
 from .variants import vendor_variant
@@ -131,4 +130,4 @@ def timelines(
     )
 
 
-__all__ = ["ERROR_NAMES", "bodies", "timelines", "vendor_bodies"]
+__all__ = ["bodies", "timelines", "vendor_bodies"]

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema_rs
 
 from .catalog import Catalog
-from .examples import get_path, set_path, status_of
+from .examples import set_path, status_of
 from .specs import Operation
 
 
@@ -60,7 +60,3 @@ def vendor_variant(
     if not jsonschema_rs.is_valid(schema, body):  # never hand out what the effective spec refuses
         body = copy.deepcopy(example.body)
     return 200, body
-
-
-def status_word(body: Any, op: Operation) -> Any:
-    return get_path(body, op.profile.status_field)
