@@ -133,20 +133,26 @@ class OperationEndpoint:
     # --- timeline ---------------------------------------------------------------------------
     async def _answer(self, headers: Any, rid: str, now: float, entry: dict[str, Any]) -> Answer:
         mock, op = self.mock, self.op
+        header = headers.get("x-mock-scenario")
         try:
-            scenario = mock.choose(op, rid, headers.get("x-mock-scenario"))
+            if header:  # checked on every request, so a typo is never silently ignored
+                mock.choose(op, rid, header)
+            prefer = parse_prefer(headers["prefer"]) if "prefer" in headers else {}
+            if "example" in prefer or "code" in prefer:
+                timeline = mock.timelines.touch(
+                    mock.family(op), rid, lambda: mock.choose(op, rid, header), now
+                )
+                entry["scenario"] = timeline.scenario.name
+                return self._prefer(prefer, rid, timeline.first_seen, now)
+            timeline, index, step = mock.timelines.poll(
+                mock.family(op), rid, lambda: mock.choose(op, rid, header), now
+            )
         except UnknownScenario as exc:
             return Answer(
                 400,
                 {"error": f"unknown scenario '{exc.name}' for {op.name}", "valid_scenarios": exc.valid},
                 error="unknown-scenario",
             )
-        entry["scenario"] = scenario.name
-        prefer = parse_prefer(headers.get("prefer", ""))
-        if "example" in prefer or "code" in prefer:
-            timeline = mock.timelines.touch(mock.family(op), rid, scenario, now)
-            return self._prefer(prefer, rid, timeline.first_seen, now)
-        timeline, index, step = mock.timelines.poll(mock.family(op), rid, scenario, now)
         entry["scenario"] = timeline.scenario.name
         entry["step"] = index
         if step.delay is not None:

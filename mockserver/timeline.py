@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .scenarios import Scenario, Step
@@ -85,11 +86,11 @@ class Timelines:
     def __len__(self) -> int:
         return len(self._items)
 
-    def _get_or_create(self, family: str, rid: str, scenario: Scenario, now: float) -> Timeline:
+    def _get_or_create(self, family: str, rid: str, choose: Callable[[], Scenario], now: float) -> Timeline:
         key = (family, rid)
         timeline = self._items.get(key)
         if timeline is None:
-            timeline = Timeline(family, rid, scenario, first_seen=now, step_started=now)
+            timeline = Timeline(family, rid, choose(), first_seen=now, step_started=now)
             self._items[key] = timeline
             while len(self._items) > self.cap:
                 self._items.popitem(last=False)
@@ -98,17 +99,19 @@ class Timelines:
             self._items.move_to_end(key)
         return timeline
 
-    def poll(self, family: str, rid: str, scenario: Scenario, now: float) -> tuple[Timeline, int, Step]:
-        """Create the timeline on first sight (bound to scenario), then consume one poll."""
+    def poll(
+        self, family: str, rid: str, choose: Callable[[], Scenario], now: float
+    ) -> tuple[Timeline, int, Step]:
+        """Create the timeline on first sight (bound to the scenario `choose` picks), then consume one poll."""
         with self._lock:
-            timeline = self._get_or_create(family, rid, scenario, now)
+            timeline = self._get_or_create(family, rid, choose, now)
             index, step = timeline.take(now)
             return timeline, index, step
 
-    def touch(self, family: str, rid: str, scenario: Scenario, now: float) -> Timeline:
+    def touch(self, family: str, rid: str, choose: Callable[[], Scenario], now: float) -> Timeline:
         """Create or refresh the timeline without consuming a poll (one-shot overrides)."""
         with self._lock:
-            return self._get_or_create(family, rid, scenario, now)
+            return self._get_or_create(family, rid, choose, now)
 
     def get(self, family: str, rid: str) -> Timeline | None:
         return self._items.get((family, rid))

@@ -101,6 +101,8 @@ class RequestValidator:
                 continue
             if compiled is not None:
                 value = _coerce(raw, p.schema)
+                if compiled.is_valid(value):
+                    continue
                 for err in compiled.iter_errors(value):
                     out.append(
                         Violation(
