@@ -214,7 +214,14 @@ def memory(wrk_bin: str, full: bool) -> dict:
                 health = server.get_json("/__mock/health")
                 if health["timelines"] + health["evicted"] >= ids:
                     break
-                wrk(wrk_bin, server.url + "/v1/video_status.get", 5, {"BENCH_IDS": "0"}, script=True)
+                tag = f"run{time.monotonic_ns()}"  # a fresh id prefix per wrk run, so ids never repeat
+                wrk(
+                    wrk_bin,
+                    server.url + "/v1/video_status.get",
+                    5,
+                    {"BENCH_IDS": "0", "BENCH_TAG": tag},
+                    script=True,
+                )
             health = server.get_json("/__mock/health")
             out[label] = server.rss_mb()
             out[label.replace("_mb", "_tracked")] = health["timelines"]

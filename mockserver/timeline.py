@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .scenarios import Scenario, Step
 
 
-@dataclass
+@dataclass(slots=True)
 class Timeline:
     family: str
     resource_id: str
