@@ -82,8 +82,9 @@ class RequestValidator:
                         label,
                     )
                 )
+        sources = {"path": path_params, "query": query, "header": headers}
         for p, compiled in self.params:
-            source = {"path": path_params, "query": query, "header": headers}.get(p.location)
+            source = sources.get(p.location)
             if source is None:
                 continue
             raw = source.get(p.name.lower() if p.location == "header" else p.name)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from .conftest import ROOT, LiveServer
@@ -79,20 +80,23 @@ def test_soak_50k_requests_64_connections(tmp_path):
 
 @pytest.mark.soak
 def test_million_ids_stay_under_the_cap(tmp_path):
+    """1,000,000 distinct ids through a 100,000 cap: the store stays at the cap and memory plateaus.
+
+    Python's allocator and the LRU's table settle within the first million evictions (measured
+    in process: 64 MB at the cap, 87 MB at 1M, 87 MB at 2M and 3M), so growth is judged after that.
+    """
     cap = 100_000
-    server = LiveServer(tmp_path, "--no-scenarios", "--timeline-cap", str(cap))
+    server = LiveServer(tmp_path, "--no-scenarios", "--timeline-cap", str(cap), "--journal-size", "1000")
     try:
-        load(server.url, cap, cap)  # fill the store to its cap
-        full = rss_kb(server.proc.pid)
-        result = load(server.url, 1_000_000, 1_000_000, path="/v2/avatar_video/m-{id}", max_seconds=1200)
+        first = load(server.url, 1_000_000, 1_000_000, path="/v2/avatar_video/a-{id}", max_seconds=1200)
+        settled = rss_kb(server.proc.pid)
+        more = load(server.url, 500_000, 500_000, path="/v2/avatar_video/b-{id}", max_seconds=900)
         after = rss_kb(server.proc.pid)
-        assert result["errors"] == 0 and result["requests"] == 1_000_000, result
-        health = json.loads(
-            subprocess.run(
-                ["curl", "-s", server.url + "/__mock/health"], capture_output=True, text=True
-            ).stdout
-        )
-        assert health["status"] == "ok"
-        assert after <= full * 1.15, (full, after)  # evicted past the cap: memory does not grow with ids
+        assert first["errors"] == 0 and first["requests"] == 1_000_000, first
+        assert more["errors"] == 0 and more["requests"] == 500_000, more
+        health = httpx.get(server.url + "/__mock/health", timeout=5).json()
+        assert health["timelines"] == cap
+        assert health["timelines"] + health["evicted"] == 1_500_000
+        assert after <= settled * 1.05, (settled, after)
     finally:
         server.stop()
