@@ -7,6 +7,7 @@ clock. Only the dicts on the way to a changed field are copied, never the whole 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .profiles import Profile
@@ -86,11 +87,21 @@ class Template:
 
     def render(self, rid: str | None, created: float, now: float) -> bytes:
         values = {
-            "id": dump(rid),
+            "id": _dump_id(rid),
             "created": str(int(created)).encode(),
             "updated": str(int(max(now, created))).encode(),
         }
         return b"".join(values[p] if isinstance(p, str) else p for p in self.parts)
+
+
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9_.:-]*$")
+
+
+def _dump_id(rid: str | None) -> bytes:
+    """Most ids need no JSON escaping: skip the encoder for them."""
+    if rid is not None and _PLAIN_ID.match(rid):
+        return b'"' + rid.encode() + b'"'
+    return dump(rid)
 
 
 def personalize_marks(body: Any, profile: Profile) -> Any:

@@ -57,6 +57,7 @@ class RequestValidator:
     def __init__(self, op: Operation, api_keys: frozenset[str] | None = None) -> None:
         self.op = op
         self.api_keys = api_keys
+        self.security_pointer = join(op.pointer, "security") if "security" in op.raw else "/security"
         self.params: list[tuple[Parameter, Any]] = []
         for p in op.parameters:
             compiled = jsonschema_rs.validator_for(p.schema) if p.schema else None
@@ -67,7 +68,7 @@ class RequestValidator:
     ) -> list[Violation]:
         op, out = self.op, []
         label = op.spec.label
-        security = join(op.pointer, "security") if "security" in op.raw else "/security"
+        security = self.security_pointer
         for header in op.auth_headers:
             key = headers.get(header)
             if not key:
