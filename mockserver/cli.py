@@ -290,14 +290,22 @@ def check(
     """Run schemathesis's checks against a live server; exit 1 on any failure."""
     import fnmatch
 
-    import requests
-    from schemathesis.specs.openapi.checks import (
-        ignored_auth,
-        missing_required_header,
-        negative_data_rejection,
-    )
+    try:
+        import requests
+        from schemathesis.specs.openapi.checks import (
+            ignored_auth,
+            missing_required_header,
+            negative_data_rejection,
+        )
 
-    from .contract import ContractRun, Target
+        from .contract import ContractRun, Target
+    except ImportError as exc:
+        raise ConfigError(
+            "mockserver check",
+            "",
+            f"the contract kit is not installed ({exc.name} is missing)",
+            "pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')",
+        ) from None
 
     catalog = Catalog(specs_dir)
     document = catalog.effective if which == "effective" else catalog.published()

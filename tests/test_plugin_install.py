@@ -90,3 +90,16 @@ def test_plugin_from_a_plain_install(tmp_path: Path):
         timeout=60,
     ).stdout
     assert str(venv) in where
+    # the kit is an extra: without it, `check` says how to get it, in one line
+    kitless = subprocess.run(
+        [str(python), "-m", "mockserver", "check", "--base-url", "http://127.0.0.1:9"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert kitless.returncode == 2
+    assert kitless.stderr.strip().splitlines() == [
+        "mockserver: mockserver check: the contract kit is not installed (requests is missing). "
+        "Fix: pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')"
+    ]
