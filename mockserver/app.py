@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,6 +23,7 @@ from . import admin
 from .catalog import Catalog
 from .examples import Example
 from .faults import send_fault
+from .profiles import CreateCall
 from .render import Template, dump, personalize
 from .scenarios import Step
 from .specs import Operation
@@ -77,18 +79,29 @@ class OperationEndpoint:
         self.id_param = op.id_parameter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        op, mock = self.op, self.mock
+        mock = self.mock
         now = mock.clock.now()
         # plain dicts, last value wins: cheaper than Starlette's Request for a read-only look
         query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         rid = self._resource_id(scope, query)
-        entry: dict[str, Any] = {
+        entry = self._entry(scope, now, rid)
+        answer = self._validate(scope["path_params"], query, headers, rid, entry)
+        if answer is None and rid is None:
+            answer = self._error("invalid_parameter", "missing resource id")
+        if answer is None and rid is not None:
+            answer = await self._answer(headers, rid, now, entry)
+        assert answer is not None
+        await self._send(answer, scope, send, entry)
+
+    def _entry(self, scope: Scope, now: float, rid: str | None) -> dict[str, Any]:
+        """The journal entry this request will leave, filled in on the way."""
+        return {
             "time": now,
             "method": scope["method"],
             "path": scope["path"],
             "query": scope["query_string"].decode("latin-1"),
-            "operation": op.name,
+            "operation": self.op.name,
             "id": rid,
             "scenario": None,
             "step": None,
@@ -97,11 +110,6 @@ class OperationEndpoint:
             "delay": 0.0,
             "example": None,
         }
-        answer = self._validate(scope["path_params"], query, headers, rid, entry)
-        if answer is None and rid is not None:
-            answer = await self._answer(headers, rid, now, entry)
-        assert answer is not None
-        await self._send(answer, scope, send, entry)
 
     def _resource_id(self, scope: Scope, query: Any) -> str | None:
         p = self.id_param
@@ -124,8 +132,8 @@ class OperationEndpoint:
         kinds = {v.kind for v in violations}
         if "auth" in kinds:
             return self._error("unauthorized")
-        if "missing" in kinds or rid is None:
-            missing = [v.message for v in violations if v.kind == "missing"] or ["missing resource id"]
+        if "missing" in kinds:
+            missing = [v.message for v in violations if v.kind == "missing"]
             return self._error("invalid_parameter", "; ".join(missing))
         if violations and mock.options.strict:
             return self._error("invalid_parameter", "; ".join(v.message for v in violations))
@@ -262,6 +270,83 @@ class OperationEndpoint:
         await send({"type": "http.response.body", "body": payload})
 
 
+MAX_BODY = 1024 * 1024
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The request body, or None when it is over MAX_BODY."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+class CreateEndpoint(OperationEndpoint):
+    """A create call: check the body, mint the id, and start the status operation's timeline now."""
+
+    def __init__(self, op: Operation, mock: MockState, call: CreateCall) -> None:
+        super().__init__(op, mock)
+        self.call = call
+        self.status_op = mock.catalog.operations[call.status]
+        self.created = next(ex for ex in self.examples.values() if ex.status_code == 200)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        mock = self.mock
+        now = mock.clock.now()
+        query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        raw = await read_body(receive)
+        entry = self._entry(scope, now, None)
+        answer = self._validate(scope["path_params"], query, headers, None, entry)
+        if answer is None:
+            if raw is None:
+                answer = self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
+            else:
+                violations, body = self.validator.check_body(raw)
+                for v in violations:
+                    mock.violations.record(
+                        v.as_dict() | {"id": None, "method": entry["method"], "path": entry["path"]}
+                    )
+                if violations:  # the vendors refuse a bad create body
+                    answer = self._error("invalid_parameter", "; ".join(v.message for v in violations))
+                else:
+                    answer = self._create(body, headers, now, entry)
+        await self._send(answer, scope, send, entry)
+
+    def _create(self, body: Any, headers: dict[str, str], now: float, entry: dict[str, Any]) -> Answer:
+        mock, call, status_op = self.mock, self.call, self.status_op
+        fields = body if isinstance(body, dict) else {}
+        rid = str(fields.get(call.id_from_body)) if call.id_from_body else uuid.uuid4().hex
+        names = [str(fields[f]) for f in call.name_fields if isinstance(fields.get(f), str)]
+        try:
+            scenario = mock.choose_at_create(status_op, rid, headers.get("x-mock-scenario"), names)
+        except UnknownScenario as exc:
+            return Answer(
+                400,
+                {
+                    "error": f"unknown scenario '{exc.name}' for {status_op.name}",
+                    "valid_scenarios": exc.valid,
+                },
+                error="unknown-scenario",
+            )
+        family = mock.family(status_op)
+        mock.timelines.reset_key(family, rid)  # a job created again starts again
+        mock.timelines.touch(family, rid, lambda: scenario, now)
+        entry["id"] = rid
+        entry["scenario"] = scenario.name
+        return self._example(self.created, rid, now, now)
+
+
 class MockApp(Starlette):
     """Starlette, keeping the server's own `send` in the scope for connection faults."""
 
@@ -286,7 +371,9 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
 def vendor_routes(mock: MockState) -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for op in mock.catalog.operations.values():
-        routes.append(Route(op.path, OperationEndpoint(op, mock), methods=[op.method.upper()], name=op.name))
+        call = op.profile.creates.get(op.name)
+        endpoint = CreateEndpoint(op, mock, call) if call else OperationEndpoint(op, mock)
+        routes.append(Route(op.path, endpoint, methods=[op.method.upper()], name=op.name))
     return routes
 
 

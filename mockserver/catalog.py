@@ -13,7 +13,8 @@ from typing import Any
 from .documents import RefResolver
 from .examples import Example, status_of
 from .profiles import Profiles
-from .quirks import Finding, Linter, effective_document, normalize_31
+from .quirks import Finding, Linter, effective_document
+from .schemas import normalize_31
 from .specs import Operation, SpecFile, load_specs
 
 VERSION = "0.1.0"

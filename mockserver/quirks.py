@@ -17,7 +17,7 @@ from typing import Any
 from .documents import get, join, split_pointer
 from .errors import pointer
 from .examples import Example, derive, documented
-from .schemas import SchemaView, json_type, type_allows
+from .schemas import SchemaView, json_type, normalize_31, type_allows
 from .specs import READABLE_ID, Operation, SpecFile
 
 DESCRIBED_ENUM = re.compile(r"^([A-Za-z_][\w-]*): .+$")
@@ -386,21 +386,6 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- building the effective document ----------------------------------------------------
-def normalize_31(node: Any) -> Any:
-    """Rewrite OpenAPI 3.0 `nullable: true` as a 3.1 type list, in place; pointers stay valid."""
-    if isinstance(node, dict):
-        if node.get("nullable") is True and "type" in node:
-            types = node["type"] if isinstance(node["type"], list) else [node["type"]]
-            node["type"] = types + (["null"] if "null" not in types else [])
-        node.pop("nullable", None)
-        for v in node.values():
-            normalize_31(v)
-    elif isinstance(node, list):
-        for v in node:
-            normalize_31(v)
-    return node
-
-
 def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
     action, ptr, value = patch
     if action in ("set", "remove"):

@@ -27,7 +27,7 @@ FAULTS = ("reset", "empty", "malformed", "truncated")
 OUTCOMES = ("success", "failure", "progress")
 STEP_KINDS = ("example", "status", "error", "outcome", "fault", "fuzz")
 STEP_KEYS = set(STEP_KINDS) | {"body", "headers", "polls", "for", "delay", "note", "__line__"}
-SCENARIO_KEYS = {"name", "operation", "description", "match", "steps", "inferred", "__line__"}
+SCENARIO_KEYS = {"name", "operation", "description", "match", "match_name", "steps", "inferred", "__line__"}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
@@ -85,11 +85,13 @@ class Scenario:
     source: str = ""
     line: int = 0
     match: re.Pattern[str] | None = None
+    match_name: re.Pattern[str] | None = None  # on the name a create call gives (title, video_name)
     description: str = ""
     inferred: bool = False
 
     def applies_to(self, op: Operation) -> bool:
-        return self.operation in (ANY, op.name)
+        """Its own operation; or, for `*`, any operation that polls a resource by id."""
+        return self.operation == op.name or (self.operation == ANY and op.id_parameter is not None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,11 @@ class Scenario:
                 for s in self.steps
             ],
         }
+
+
+def pollable(catalog: Catalog) -> list[Operation]:
+    """The operations a `*` scenario drives: those that poll a resource by id."""
+    return [op for op in catalog.operations.values() if op.id_parameter is not None]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -219,17 +226,7 @@ class ScenarioLoader:
                     f"scenario '{name}' names unknown operation '{op_ref}'",
                     f"use one of {', '.join(ops)}, or '*' for any",
                 )
-        match = None
-        if raw.get("match") is not None:
-            try:
-                match = re.compile(str(raw["match"]))
-            except re.error as exc:
-                raise ConfigError(
-                    label,
-                    where,
-                    f"invalid 'match' regex '{raw['match']}' ({exc})",
-                    "fix the regular expression",
-                ) from None
+        match, match_name = (self._regex(raw, key, label, where) for key in ("match", "match_name"))
         steps_raw = raw.get("steps")
         if not isinstance(steps_raw, list) or not steps_raw:
             raise ConfigError(label, where, f"scenario '{name}' has no steps", "add a 'steps:' list")
@@ -241,6 +238,7 @@ class ScenarioLoader:
             source=label,
             line=int(raw.get("__line__", 0)),
             match=match,
+            match_name=match_name,
             description=str(raw.get("description") or ""),
             inferred=bool(raw.get("inferred", False)),
         )
@@ -281,7 +279,7 @@ class ScenarioLoader:
         elif kind == "fault" and value not in FAULTS:
             raise ConfigError(label, where, f"unknown fault '{value}'", f"use one of {', '.join(FAULTS)}")
         if kind == "outcome":
-            for target in [op] if op else self.catalog.operations.values():
+            for target in [op] if op else pollable(self.catalog):
                 if not self.catalog.by_class(target, value):
                     raise ConfigError(
                         label,
@@ -323,8 +321,19 @@ class ScenarioLoader:
             step.delay = self._delay(raw["delay"], label, where)
         return step
 
+    @staticmethod
+    def _regex(raw: dict[str, Any], key: str, label: str, where: str) -> re.Pattern[str] | None:
+        if raw.get(key) is None:
+            return None
+        try:
+            return re.compile(str(raw[key]))
+        except re.error as exc:
+            raise ConfigError(
+                label, where, f"invalid '{key}' regex '{raw[key]}' ({exc})", "fix the regular expression"
+            ) from None
+
     def _check_example(self, example: str, op: Operation | None, label: str, where: str, name: str) -> None:
-        targets = [op] if op else list(self.catalog.operations.values())
+        targets = [op] if op else pollable(self.catalog)
         for target in targets:
             known = self.catalog.examples[target.name]
             if example not in known:

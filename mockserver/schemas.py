@@ -130,3 +130,18 @@ class SchemaView:
 
 def _has_example(resolver: RefResolver, ptr: str) -> bool:
     return SchemaView(resolver, ptr).first("example") is not None
+
+
+def normalize_31(node: Any) -> Any:
+    """Rewrite OpenAPI 3.0 `nullable: true` as a 3.1 type list, in place; pointers stay valid."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True and "type" in node:
+            types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+            node["type"] = types + (["null"] if "null" not in types else [])
+        node.pop("nullable", None)
+        for v in node.values():
+            normalize_31(v)
+    elif isinstance(node, list):
+        for v in node:
+            normalize_31(v)
+    return node

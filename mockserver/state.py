@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalog import Catalog
 from .clock import Clock, make_clock
 from .journal import Journal
-from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario
+from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario, pollable
 from .specs import Operation
 from .timeline import Timelines
 from .validation import RequestValidator
@@ -65,12 +65,13 @@ class MockState:
         loaded = ScenarioLoader(self.catalog).load_dir(options.scenarios_dir)
         self.defaults: dict[str, Scenario] = {
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
-            for op in self.catalog.operations.values()
+            for op in pollable(self.catalog)
         }
         self.scenarios: dict[str, Scenario] = {s.name: s for s in self.defaults.values()}
         self.scenarios["fuzz"] = fuzz_scenario()
         self.scenarios.update({s.name: s for s in loaded})
         self.rules = [s for s in loaded if s.match is not None]
+        self.name_rules = [s for s in loaded if s.match_name is not None]
         self.validators = {
             op.name: RequestValidator(op, options.api_keys) for op in self.catalog.operations.values()
         }
@@ -103,12 +104,27 @@ class MockState:
                 return rule
         return self.defaults[op.name]
 
+    def choose_at_create(self, op: Operation, rid: str, header: str | None, names: list[str]) -> Scenario:
+        """For a job a create call starts: the header, then a rule on the name it was given, then as any id."""
+        if not header:
+            for rule in self.name_rules:
+                if (
+                    rule.applies_to(op)
+                    and rule.match_name is not None
+                    and any(rule.match_name.search(n) for n in names)
+                ):
+                    return rule
+        return self.choose(op, rid, header)
+
     def add_scenario(self, scenario: Scenario) -> None:
         """Register (or replace) a scenario at run time; ids already bound keep theirs."""
         self.scenarios[scenario.name] = scenario
         self.rules = [s for s in self.rules if s.name != scenario.name]
+        self.name_rules = [s for s in self.name_rules if s.name != scenario.name]
         if scenario.match is not None:
             self.rules.append(scenario)
+        if scenario.match_name is not None:
+            self.name_rules.append(scenario)
 
     def bind(self, op: Operation, rid: str, name: str) -> None:
         scenario = self.scenarios.get(name)

@@ -6,6 +6,8 @@ a JSON Pointer into the vendor's file, so a client author can see which rule the
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import jsonschema_rs
 
 from .documents import join
+from .schemas import normalize_31
 from .specs import Operation, Parameter
 
 
@@ -58,10 +61,39 @@ class RequestValidator:
         self.op = op
         self.api_keys = api_keys
         self.security_pointer = join(op.pointer, "security") if "security" in op.raw else "/security"
+        self.body_pointer = join(op.pointer, "requestBody", "content", "application/json", "schema")
+        self.body_required = bool((op.raw.get("requestBody") or {}).get("required", False))
+        self.body: Any = None
+        if "requestBody" in op.raw:
+            try:
+                schema = normalize_31(op.spec.resolver.inline(self.body_pointer))
+            except KeyError:
+                schema = None
+            self.body = jsonschema_rs.validator_for(schema) if schema is not None else None
         self.params: list[tuple[Parameter, Any]] = []
         for p in op.parameters:
             compiled = jsonschema_rs.validator_for(p.schema) if p.schema else None
             self.params.append((p, compiled))
+
+    def check_body(self, raw: bytes) -> tuple[list[Violation], Any]:
+        """The JSON body's violations, and the body itself (None when absent or not JSON)."""
+        op, ptr, label = self.op, self.body_pointer, self.op.spec.label
+        if self.body is None:
+            return [], None
+        if not raw.strip():
+            if self.body_required:
+                return [Violation(op.name, "missing", ptr, "missing the JSON request body", label)], None
+            return [], None
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            return [Violation(op.name, "invalid", ptr, f"the request body is not JSON ({exc})", label)], None
+        if self.body.is_valid(value):
+            return [], value
+        errors = itertools.islice(self.body.iter_errors(value), 5)
+        return [
+            Violation(op.name, "invalid", ptr, f"request body: {e.message}", label) for e in errors
+        ], value
 
     def check(
         self, path_params: Mapping[str, str], query: Mapping[str, str], headers: Mapping[str, str]

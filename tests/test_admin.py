@@ -87,6 +87,11 @@ def test_admin_cannot_be_shadowed_and_lists_routes(client):
         "heygen.video_status",
         "joggai.avatar_video",
         "joggai.photo_avatar_photo",
+        "heygen.post_video_generate",
+        "heygen.post_video_avatar",
+        "heygen.post_photo_avatar_train",
+        "joggai.post_create_video_from_avatar",
+        "joggai.post_photo_avatar_photo_generate",
     }
     assert client.get("/__mock/nothing").status_code == 404
     assert client.get("/__mock/lint").json()[0]["kind"]

@@ -56,6 +56,15 @@ class VendorError:
 
 
 @dataclass
+class CreateCall:
+    """A create operation: the status operation its new id is polled on, and where the id comes from."""
+
+    status: str
+    id_from_body: str | None = None
+    name_fields: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Profile:
     vendor: str
     hosts: list[str]
@@ -71,6 +80,7 @@ class Profile:
     error_schema: dict[str, Any]
     errors: dict[str, VendorError]
     errors_in_body: bool = False
+    creates: dict[str, CreateCall] = field(default_factory=dict)
     source: str = ""
 
     def status_class(self, status: Any) -> str | None:
@@ -134,6 +144,14 @@ def _profile_from(data: Any, label: str) -> Profile:
         error_schema=need("error_schema"),
         errors=errors,
         errors_in_body=bool(data.get("errors_in_body", False)),
+        creates={
+            name: CreateCall(
+                status=str(spec["status"]),
+                id_from_body=spec.get("id_from_body"),
+                name_fields=list(spec.get("name_fields") or []),
+            )
+            for name, spec in (data.get("creates") or {}).items()
+        },
         source=label,
     )
 
