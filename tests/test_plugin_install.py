@@ -44,6 +44,13 @@ def test_in_process_app(mockserver_app):
     assert asyncio.run(go()) == "pending"
 
 
+def test_create_calls_installed(mockserver):
+    r = httpx.post(
+        mockserver.url + "/v2/photo_avatar/train", json={"group_id": "g"}, headers={"x-api-key": "k"}
+    )
+    assert r.json() == {"error": None, "data": {"group_id": "g"}}
+
+
 def test_left_violations(mockserver):
     httpx.get(mockserver.url + "/v2/avatar_video/x")  # no key
 """
@@ -79,7 +86,7 @@ def test_plugin_from_a_plain_install(tmp_path: Path):
         timeout=300,
     )
     out = result.stdout + result.stderr
-    assert "1 failed, 3 passed" in out, out[-3000:]
+    assert "1 failed, 4 passed" in out, out[-3000:]
     assert "the client broke the vendor's spec in 1 request(s)" in out
     assert "GET /v2/avatar_video/x (joggai.avatar_video): missing the x-api-key header" in out
     where = subprocess.run(
