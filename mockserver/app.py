@@ -28,6 +28,7 @@ from .render import Template, dump, personalize
 from .scenarios import Step
 from .specs import Operation
 from .state import MockState, Options, UnknownScenario
+from .validation import Violation
 from .variants import vendor_variant
 
 JSON = (b"content-type", b"application/json")
@@ -81,9 +82,7 @@ class OperationEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         mock = self.mock
         now = mock.clock.now()
-        # plain dicts, last value wins: cheaper than Starlette's Request for a read-only look
-        query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        query, headers = read_request(scope)
         rid = self._resource_id(scope, query)
         entry = self._entry(scope, now, rid)
         answer = self._validate(scope["path_params"], query, headers, rid, entry)
@@ -111,6 +110,13 @@ class OperationEndpoint:
             "example": None,
         }
 
+    def _record(self, violations: list[Violation], entry: dict[str, Any]) -> None:
+        """Journal what the request broke, with the id and route it came on."""
+        where = {"id": entry["id"], "method": entry["method"], "path": entry["path"]}
+        for v in violations:
+            self.mock.violations.record(v.as_dict() | where)
+        entry["violations"] = entry.get("violations", 0) + len(violations)
+
     def _resource_id(self, scope: Scope, query: Any) -> str | None:
         p = self.id_param
         if p is None:
@@ -124,11 +130,7 @@ class OperationEndpoint:
     ) -> Answer | None:
         mock = self.mock
         violations = self.validator.check(path_params, query, headers)
-        for v in violations:
-            mock.violations.record(
-                v.as_dict() | {"id": rid, "method": entry["method"], "path": entry["path"]}
-            )
-        entry["violations"] = len(violations)
+        self._record(violations, entry)
         kinds = {v.kind for v in violations}
         if "auth" in kinds:
             return self._error("unauthorized")
@@ -273,6 +275,13 @@ class OperationEndpoint:
 MAX_BODY = 1024 * 1024
 
 
+def read_request(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
+    """Query and headers as plain dicts, last value wins: cheaper than Starlette's Request for a look."""
+    query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    return query, headers
+
+
 async def read_body(receive: Receive) -> bytes | None:
     """The request body, or None when it is over MAX_BODY."""
     chunks: list[bytes] = []
@@ -303,8 +312,7 @@ class CreateEndpoint(OperationEndpoint):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         mock = self.mock
         now = mock.clock.now()
-        query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        query, headers = read_request(scope)
         raw = await read_body(receive)
         entry = self._entry(scope, now, None)
         answer = self._validate(scope["path_params"], query, headers, None, entry)
@@ -313,10 +321,7 @@ class CreateEndpoint(OperationEndpoint):
                 answer = self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
             else:
                 violations, body = self.validator.check_body(raw)
-                for v in violations:
-                    mock.violations.record(
-                        v.as_dict() | {"id": None, "method": entry["method"], "path": entry["path"]}
-                    )
+                self._record(violations, entry)
                 if violations:  # the vendors refuse a bad create body
                     answer = self._error("invalid_parameter", "; ".join(v.message for v in violations))
                 else:

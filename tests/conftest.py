@@ -17,6 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 SCENARIOS = ROOT / "scenarios"
 KEY = {"x-api-key": "test-key"}
+ALL_OPERATIONS = {
+    "heygen.photo_avatar_train_status",
+    "heygen.video_avatar",
+    "heygen.video_status",
+    "joggai.avatar_video",
+    "joggai.photo_avatar_photo",
+    "heygen.post_video_generate",
+    "heygen.post_video_avatar",
+    "heygen.post_photo_avatar_train",
+    "joggai.post_create_video_from_avatar",
+    "joggai.post_photo_avatar_photo_generate",
+}
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import KEY
+from .conftest import ALL_OPERATIONS, KEY
 
 
 def test_scenarios_listed_and_filtered(client):
@@ -81,18 +81,7 @@ def test_clock_endpoints(client, virtual_client):
 
 def test_admin_cannot_be_shadowed_and_lists_routes(client):
     routes = client.get("/__mock/routes").json()
-    assert {r["operation"] for r in routes} == {
-        "heygen.photo_avatar_train_status",
-        "heygen.video_avatar",
-        "heygen.video_status",
-        "joggai.avatar_video",
-        "joggai.photo_avatar_photo",
-        "heygen.post_video_generate",
-        "heygen.post_video_avatar",
-        "heygen.post_photo_avatar_train",
-        "joggai.post_create_video_from_avatar",
-        "joggai.post_photo_avatar_photo_generate",
-    }
+    assert {r["operation"] for r in routes} == ALL_OPERATIONS
     assert client.get("/__mock/nothing").status_code == 404
     assert client.get("/__mock/lint").json()[0]["kind"]
 
