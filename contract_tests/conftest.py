@@ -33,5 +33,5 @@ def scenarios_by_operation(mock: MockState) -> dict[str, list[Scenario]]:
     return {
         name: [s for s in mock.scenarios.values() if s.applies_to(op)]
         for name, op in mock.catalog.operations.items()
-        if op.id_parameter is not None  # create calls start timelines; they do not walk one
+        if op.polled  # create and webhook calls start or register things; they do not walk a timeline
     }

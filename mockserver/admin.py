@@ -210,6 +210,20 @@ async def violations(request: Request) -> JSONResponse:
     return JSONResponse(mock.violations.query(q.get("operation"), q.get("id"), _limit(request)))
 
 
+async def webhooks(request: Request) -> JSONResponse:
+    registry = _mock(request).webhooks
+    job_id = request.query_params.get("job_id")
+    return JSONResponse(
+        {
+            "endpoints": {
+                vendor: [e.__dict__ for e in found.values()] for vendor, found in registry.endpoints.items()
+            },
+            "watching": [{"operation": f, "id": r} for f, r in registry.jobs],
+            "deliveries": [d.as_dict() for d in registry.log if job_id is None or d.job_id == job_id],
+        }
+    )
+
+
 class AdminGuard:
     """Requires `Authorization: Bearer TOKEN` on every admin call when a token is configured."""
 
@@ -244,4 +258,5 @@ def routes() -> list[Route]:
         Route("/clock/advance", clock, methods=["POST"]),
         Route("/requests", requests, methods=["GET"]),
         Route("/violations", violations, methods=["GET", "DELETE"]),
+        Route("/webhooks", webhooks, methods=["GET"]),
     ]

@@ -5,6 +5,7 @@ A vendor request goes in one straight line: route -> validate -> timeline -> ren
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -19,7 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
-from . import admin
+from . import admin, media
 from .catalog import Catalog
 from .examples import Example
 from .faults import send_fault
@@ -30,6 +31,7 @@ from .specs import Operation
 from .state import MockState, Options, UnknownScenario
 from .validation import Violation
 from .variants import vendor_variant
+from .webhooks import Dispatcher, Job, lookup
 
 JSON = (b"content-type", b"application/json")
 
@@ -76,7 +78,8 @@ class OperationEndpoint:
         self.mock = mock
         self.validator = mock.validators[op.name]
         self.examples = mock.catalog.examples[op.name]
-        self.templates = {name: Template(ex.body, op.profile) for name, ex in self.examples.items()}
+        media = not mock.options.vendor_urls
+        self.templates = {name: Template(ex.body, op.profile, media) for name, ex in self.examples.items()}
         self.id_param = op.id_parameter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,7 +92,7 @@ class OperationEndpoint:
         if answer is None and rid is None:
             answer = self._error("invalid_parameter", "missing resource id")
         if answer is None and rid is not None:
-            answer = await self._answer(headers, rid, now, entry)
+            answer = await self._answer(headers, rid, now, entry, base_url(scope, headers))
         assert answer is not None
         await self._send(answer, scope, send, entry)
 
@@ -142,7 +145,7 @@ class OperationEndpoint:
         return None
 
     # --- timeline ---------------------------------------------------------------------------
-    async def _answer(self, headers: Any, rid: str, now: float, entry: dict[str, Any]) -> Answer:
+    async def _answer(self, headers: Any, rid: str, now: float, entry: dict[str, Any], base: str) -> Answer:
         mock, op = self.mock, self.op
         header = headers.get("x-mock-scenario")
         try:
@@ -154,7 +157,7 @@ class OperationEndpoint:
                     mock.family(op), rid, lambda: mock.choose(op, rid, header), now
                 )
                 entry["scenario"] = timeline.scenario.name
-                return self._prefer(prefer, rid, timeline.first_seen, now)
+                return self._prefer(prefer, rid, timeline.first_seen, now, base)
             timeline, index, step = mock.timelines.poll(
                 mock.family(op), rid, lambda: mock.choose(op, rid, header), now
             )
@@ -176,9 +179,9 @@ class OperationEndpoint:
             status, body = vendor_variant(mock.catalog, op, random.Random(f"{seed}:{rid}:{timeline.polls}"))
             body = personalize(body, op.profile, rid, timeline.first_seen, mock.clock.now())
             return Answer(status, body, {"x-mock-seed": seed})
-        return self._step(step, rid, timeline.first_seen, mock.clock.now())
+        return self._step(step, rid, timeline.first_seen, mock.clock.now(), base)
 
-    def _prefer(self, prefer: dict[str, str], rid: str, created: float, now: float) -> Answer:
+    def _prefer(self, prefer: dict[str, str], rid: str, created: float, now: float, base: str) -> Answer:
         if "example" in prefer:
             example = self.examples.get(prefer["example"])
             if example is None:
@@ -190,12 +193,12 @@ class OperationEndpoint:
                     },
                     error="unknown-example",
                 )
-            return self._example(example, rid, created, now)
+            return self._example(example, rid, created, now, base)
         code = prefer["code"]
         matching = [e for e in self.examples.values() if str(e.status_code) == code]
         success = self.mock.catalog.by_class(self.op, "success")
         for example in [e for e in success if e in matching] + matching:
-            return self._example(example, rid, created, now)
+            return self._example(example, rid, created, now, base)
         err = (
             self.op.profile.error_for_status(int(code), self.mock.options.http_errors)
             if code.isdigit()
@@ -214,14 +217,14 @@ class OperationEndpoint:
         )
 
     # --- render -----------------------------------------------------------------------------
-    def _step(self, step: Step, rid: str, created: float, now: float) -> Answer:
+    def _step(self, step: Step, rid: str, created: float, now: float, base: str) -> Answer:
         catalog = self.mock.catalog
         if step.kind == "example":
-            return self._example(self.examples[step.value], rid, created, now, step.headers)
+            return self._example(self.examples[step.value], rid, created, now, base, step.headers)
         if step.kind == "outcome":
             ranked = catalog.by_class(self.op, step.value)
             chosen = ranked[-1] if step.value == "progress" else ranked[0]
-            return self._example(chosen, rid, created, now, step.headers)
+            return self._example(chosen, rid, created, now, base, step.headers)
         if step.kind == "error":
             answer = self._error(step.value)
             answer.headers.update(step.headers)
@@ -235,9 +238,23 @@ class OperationEndpoint:
         return Answer(200, body, dict(step.headers), fault=str(step.value))
 
     def _example(
-        self, example: Example, rid: str, created: float, now: float, headers: dict[str, str] | None = None
+        self,
+        example: Example,
+        rid: str,
+        created: float,
+        now: float,
+        base: str,
+        headers: dict[str, str] | None = None,
     ) -> Answer:
-        payload = self.templates[example.name].render(rid, created, now)
+        template = self.templates[example.name]
+        link = None
+        if template.has_media:
+            vendor, media = self.op.profile.vendor, self.mock.media
+
+            def link(asset: str) -> str:
+                return media.url(base, vendor, rid, asset, now)
+
+        payload = template.render(rid, created, now, link)
         extra = dict(headers or {})
         if example.derived:
             extra["x-mock-derived"] = "true"
@@ -248,6 +265,21 @@ class OperationEndpoint:
         return Answer(
             err.status_for(self.mock.options.http_errors), err.render(detail), dict(err.headers), error=name
         )
+
+    def ended(self, job: Job, now: float) -> tuple[str | None, Any] | None:
+        """How a watched job stands: None once its timeline is gone; ('success' | 'failure', body) at its end."""
+        found = self.mock.timelines.peek(job.family, job.rid, now)
+        if found is None:
+            return None
+        timeline, index, step = found
+        if index == job.checked or step.kind not in ("example", "outcome", "status"):
+            return (None, None)
+        job.checked = index
+        answer = self._step(step, job.rid, timeline.first_seen, now, job.base)
+        body = json.loads(answer.payload) if answer.payload is not None else answer.body
+        word = lookup(body, self.op.profile.status_field)
+        outcome = self.op.profile.status_class(word) if answer.status == 200 else None
+        return (outcome if outcome in ("success", "failure") else None, body)
 
     async def _send(self, answer: Answer, scope: Scope, send: Send, entry: dict[str, Any]) -> None:
         headers = [JSON, (b"x-mock-operation", self.op.name.encode())]
@@ -273,6 +305,15 @@ class OperationEndpoint:
 
 
 MAX_BODY = 1024 * 1024
+
+
+def base_url(scope: Scope, headers: dict[str, str]) -> str:
+    """The fake's own address as this client reached it: where its media links must point."""
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 def read_request(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
@@ -303,10 +344,11 @@ async def read_body(receive: Receive) -> bytes | None:
 class CreateEndpoint(OperationEndpoint):
     """A create call: check the body, mint the id, and start the status operation's timeline now."""
 
-    def __init__(self, op: Operation, mock: MockState, call: CreateCall) -> None:
+    def __init__(self, op: Operation, mock: MockState, call: CreateCall, status: OperationEndpoint) -> None:
         super().__init__(op, mock)
         self.call = call
-        self.status_op = mock.catalog.operations[call.status]
+        self.status = status
+        self.status_op = status.op
         self.created = next(ex for ex in self.examples.values() if ex.status_code == 200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -325,10 +367,12 @@ class CreateEndpoint(OperationEndpoint):
                 if violations:  # the vendors refuse a bad create body
                     answer = self._error("invalid_parameter", "; ".join(v.message for v in violations))
                 else:
-                    answer = self._create(body, headers, now, entry)
+                    answer = self._create(body, headers, now, entry, base_url(scope, headers))
         await self._send(answer, scope, send, entry)
 
-    def _create(self, body: Any, headers: dict[str, str], now: float, entry: dict[str, Any]) -> Answer:
+    def _create(
+        self, body: Any, headers: dict[str, str], now: float, entry: dict[str, Any], base: str
+    ) -> Answer:
         mock, call, status_op = self.mock, self.call, self.status_op
         fields = body if isinstance(body, dict) else {}
         rid = str(fields.get(call.id_from_body)) if call.id_from_body else uuid.uuid4().hex
@@ -347,9 +391,59 @@ class CreateEndpoint(OperationEndpoint):
         family = mock.family(status_op)
         mock.timelines.reset_key(family, rid)  # a job created again starts again
         mock.timelines.touch(family, rid, lambda: scenario, now)
+        if call.events:
+            mock.webhooks.watch(Job(family, rid, status_op.profile, call, fields, base, self.status.ended))
         entry["id"] = rid
         entry["scenario"] = scenario.name
-        return self._example(self.created, rid, now, now)
+        return self._example(self.created, rid, now, now, base)
+
+
+class WebhookEndpoint(OperationEndpoint):
+    """The vendor's webhook endpoint registry (add, list, delete), answered in the spec's envelope."""
+
+    def __init__(self, op: Operation, mock: MockState, role: str) -> None:
+        super().__init__(op, mock)
+        self.role = role
+        hooks = op.profile.webhooks
+        assert hooks is not None
+        self.hooks = hooks
+        self.answer = next(ex for ex in self.examples.values() if ex.status_code == 200).body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        now = self.mock.clock.now()
+        query, headers = read_request(scope)
+        raw = await read_body(receive)
+        rid = self._resource_id(scope, query)
+        entry = self._entry(scope, now, rid)
+        answer = self._validate(scope["path_params"], query, headers, rid, entry)
+        if answer is None:
+            answer = self._registry(raw, rid, now, entry)
+        await self._send(answer, scope, send, entry)
+
+    def _registry(self, raw: bytes | None, rid: str | None, now: float, entry: dict[str, Any]) -> Answer:
+        registry, vendor = self.mock.webhooks, self.op.profile.vendor
+        body = dict(self.answer) if isinstance(self.answer, dict) else {}
+        if self.role == "list":
+            body["data"] = [e.record(self.hooks) for e in registry.listing(vendor)]
+        elif self.role == "delete":
+            if rid is None or not registry.remove(vendor, rid):
+                return self._error("not_found", f"no webhook endpoint '{rid}'")
+        else:
+            if raw is None:
+                return self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
+            violations, fields = self.validator.check_body(raw)
+            self._record(violations, entry)
+            if violations:
+                return self._error("invalid_parameter", "; ".join(v.message for v in violations))
+            if len(registry.listing(vendor)) >= self.hooks.max_endpoints:
+                return self._error(
+                    "invalid_parameter", f"at most {self.hooks.max_endpoints} webhook endpoints"
+                )
+            events = [str(e) for e in fields.get("events") or []]
+            endpoint = registry.add(vendor, str(fields["url"]), events, now)
+            entry["id"] = endpoint.endpoint_id
+            body["data"] = endpoint.record(self.hooks)
+        return Answer(200, body)
 
 
 class MockApp(Starlette):
@@ -374,10 +468,18 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
 
 
 def vendor_routes(mock: MockState) -> list[BaseRoute]:
+    """One endpoint per operation: a create call, a webhook registry call, or a served operation."""
+    ops = mock.catalog.operations
+    plain = {name: OperationEndpoint(op, mock) for name, op in ops.items()}
     routes: list[BaseRoute] = []
-    for op in mock.catalog.operations.values():
+    for op in ops.values():
         call = op.profile.creates.get(op.name)
-        endpoint = CreateEndpoint(op, mock, call) if call else OperationEndpoint(op, mock)
+        role = op.profile.webhooks.role(op.name) if op.profile.webhooks else None
+        endpoint: OperationEndpoint = plain[op.name]
+        if call is not None:
+            endpoint = CreateEndpoint(op, mock, call, plain[call.status])
+        elif role is not None:
+            endpoint = WebhookEndpoint(op, mock, role)
         routes.append(Route(op.path, endpoint, methods=[op.method.upper()], name=op.name))
     return routes
 
@@ -404,10 +506,13 @@ def create_app(
     if opts.api_keys is not None:
         opts.api_keys = frozenset(opts.api_keys)
     mock = MockState(opts, catalog)
+    dispatcher = Dispatcher(mock.webhooks, mock.clock)
     app = MockApp(
         routes=[Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), opts.admin_token))]
+        + media.routes()
         + vendor_routes(mock),
         exception_handlers={HTTPException: _not_found},
+        lifespan=lambda app: dispatcher.running(),
     )
     app.state.mock = mock
     app.state.started = time.time()

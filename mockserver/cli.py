@@ -103,6 +103,11 @@ def main() -> None:
     "Env: MOCKSERVER_ADMIN_TOKEN.",
 )
 @click.option(
+    "--vendor-urls",
+    is_flag=True,
+    help="Keep the vendor's media URLs in bodies instead of signed links to the fake's own files.",
+)
+@click.option(
     "--ready-file", type=click.Path(path_type=Path), default=None, help="Write the URL here once ready."
 )
 @user_errors
@@ -122,6 +127,7 @@ def serve(
     polls_per_state: int,
     seed: int | None,
     admin_token: str | None,
+    vendor_urls: bool,
     ready_file: Path | None,
 ) -> None:
     """Run the fake on uvicorn."""
@@ -150,13 +156,14 @@ def serve(
         polls_per_state=polls_per_state,
         seed=seed,
         admin_token=admin_token,
+        vendor_urls=vendor_urls,
     )
     sock = bind_socket(host, port)
     # Everything loaded so far lives for the whole run: keep it out of the collector's scans.
     gc.collect()
     gc.freeze()
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=4
+        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=4
     )
     server = uvicorn.Server(config)
     actual = sock.getsockname()[1]

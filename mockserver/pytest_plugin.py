@@ -123,7 +123,7 @@ class _Server:
 
         self.sock = bind_socket("127.0.0.1", 0)
         self.server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
         )
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()

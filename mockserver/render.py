@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .profiles import Profile
@@ -59,39 +60,42 @@ def dump(body: Any) -> bytes:
 _ID = "\x00mock-id\x00"
 _CREATED = "\x00mock-created\x00"
 _UPDATED = "\x00mock-updated\x00"
-_HOLES = {dump(mark): kind for kind, mark in (("id", _ID), ("created", _CREATED), ("updated", _UPDATED))}
+_HOLE = re.compile(rb'"\\u0000mock-([a-z]+)(?::([^"\\]*))?\\u0000"')
+
+MediaLink = Callable[[str], str]  # asset name -> a signed URL on the fake
 
 
 class Template:
-    """An example pre-rendered to bytes once, with holes where the id and timestamps go.
+    """An example pre-rendered to bytes once, with holes where the id, timestamps and media links go.
 
     Serving an example is then a join of a few byte strings instead of a copy and an encode.
     """
 
-    def __init__(self, body: Any, profile: Profile) -> None:
-        marked = personalize_marks(body, profile)
-        parts: list[bytes | str] = [dump(marked)]
-        for hole, kind in _HOLES.items():
-            split: list[bytes | str] = []
-            for part in parts:
-                if isinstance(part, str):
-                    split.append(part)
-                    continue
-                pieces = part.split(hole)
-                for i, piece in enumerate(pieces):
-                    if i:
-                        split.append(kind)
-                    split.append(piece)
-            parts = split
-        self.parts = parts
+    def __init__(self, body: Any, profile: Profile, media: bool = False) -> None:
+        raw = dump(personalize_marks(body, profile, media))
+        self.parts: list[bytes | tuple[str, str]] = []
+        at = 0
+        for m in _HOLE.finditer(raw):
+            self.parts.append(raw[at : m.start()])
+            self.parts.append((m.group(1).decode(), (m.group(2) or b"").decode()))
+            at = m.end()
+        self.parts.append(raw[at:])
+        self.has_media = any(isinstance(p, tuple) and p[0] == "media" for p in self.parts)
 
-    def render(self, rid: str | None, created: float, now: float) -> bytes:
-        values = {
-            "id": _dump_id(rid),
-            "created": str(int(created)).encode(),
-            "updated": str(int(max(now, created))).encode(),
-        }
-        return b"".join(values[p] if isinstance(p, str) else p for p in self.parts)
+    def render(self, rid: str | None, created: float, now: float, media: MediaLink | None = None) -> bytes:
+        out: list[bytes] = []
+        for part in self.parts:
+            if isinstance(part, bytes):
+                out.append(part)
+            elif part[0] == "id":
+                out.append(_dump_id(rid))
+            elif part[0] == "created":
+                out.append(str(int(created)).encode())
+            elif part[0] == "updated":
+                out.append(str(int(max(now, created))).encode())
+            else:  # media: without a signer (no request to take the host from) the link is the asset name
+                out.append(dump(media(part[1]) if media else part[1]))
+        return b"".join(out)
 
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.:-]*$")
@@ -104,8 +108,8 @@ def _dump_id(rid: str | None) -> bytes:
     return dump(rid)
 
 
-def personalize_marks(body: Any, profile: Profile) -> Any:
-    """The body with markers where `personalize` would put the id and timestamps."""
+def personalize_marks(body: Any, profile: Profile, media: bool = False) -> Any:
+    """The body with markers where `personalize` would put the id and timestamps (and media links)."""
     for path in profile.id_fields:
         body = _replace(body, path, _ID)
     for path in profile.created_fields:
@@ -114,4 +118,8 @@ def personalize_marks(body: Any, profile: Profile) -> Any:
     for path in profile.updated_fields:
         if _present(body, path):
             body = _replace(body, path, _UPDATED)
+    if media:
+        for path, asset in profile.media.items():
+            if _present(body, path):
+                body = _replace(body, path, f"\x00mock-media:{asset}\x00")
     return body

@@ -91,7 +91,7 @@ class Scenario:
 
     def applies_to(self, op: Operation) -> bool:
         """Its own operation; or, for `*`, any operation that polls a resource by id."""
-        return self.operation == op.name or (self.operation == ANY and op.id_parameter is not None)
+        return self.operation == op.name or (self.operation == ANY and op.polled)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -116,7 +116,7 @@ class Scenario:
 
 def pollable(catalog: Catalog) -> list[Operation]:
     """The operations a `*` scenario drives: those that poll a resource by id."""
-    return [op for op in catalog.operations.values() if op.id_parameter is not None]
+    return [op for op in catalog.operations.values() if op.polled]
 
 
 class _LineLoader(yaml.SafeLoader):

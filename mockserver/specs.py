@@ -78,6 +78,11 @@ class Operation:
         return None
 
     @property
+    def polled(self) -> bool:
+        """A GET that names a resource: what scenarios walk (a DELETE by id is not polled)."""
+        return self.method == "get" and self.id_parameter is not None
+
+    @property
     def raw(self) -> dict[str, Any]:
         return self.spec.resolver.follow(self.pointer)[1]
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from .catalog import Catalog
 from .clock import Clock, make_clock
 from .journal import Journal
+from .media import MediaSigner
 from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario, pollable
 from .specs import Operation
 from .timeline import Timelines
 from .validation import RequestValidator
+from .webhooks import Webhooks
 
 
 def shipped(name: str) -> Path:
@@ -47,6 +49,7 @@ class Options:
     polls_per_state: int = 1
     seed: int | None = None
     admin_token: str | None = None
+    vendor_urls: bool = False
 
 
 class UnknownScenario(LookupError):
@@ -81,6 +84,8 @@ class MockState:
         self.bindings: dict[tuple[str, str], str] = {}
         self.journal = Journal(options.journal_size)
         self.violations = Journal(options.journal_size)
+        self.media = MediaSigner(self.clock)
+        self.webhooks = Webhooks(options.timeline_cap, options.journal_size)
 
     @staticmethod
     def family(op: Operation) -> str:
@@ -148,4 +153,6 @@ class MockState:
             bindings = len(keys)
         self.journal.clear(rid)
         self.violations.clear(rid)
+        if rid is None:
+            self.webhooks.reset()
         return {"timelines": timelines, "bindings": bindings}

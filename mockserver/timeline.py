@@ -113,6 +113,15 @@ class Timelines:
         with self._lock:
             return self._get_or_create(family, rid, choose, now)
 
+    def peek(self, family: str, rid: str, now: float) -> tuple[Timeline, int, Step] | None:
+        """Where an existing timeline stands now, without consuming a poll or refreshing its LRU place."""
+        with self._lock:
+            timeline = self._items.get((family, rid))
+            if timeline is None:
+                return None
+            index, step = timeline.peek(now)
+            return timeline, index, step
+
     def get(self, family: str, rid: str) -> Timeline | None:
         return self._items.get((family, rid))
 

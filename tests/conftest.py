@@ -28,6 +28,12 @@ ALL_OPERATIONS = {
     "heygen.post_photo_avatar_train",
     "joggai.post_create_video_from_avatar",
     "joggai.post_photo_avatar_photo_generate",
+    "heygen.post_webhook_endpoint_add",
+    "heygen.webhook_endpoint_list",
+    "heygen.delete_webhook_endpoint_delete",
+    "joggai.post_endpoint",
+    "joggai.endpoints",
+    "joggai.delete_endpoint",
 }
 
 

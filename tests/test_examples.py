@@ -6,16 +6,25 @@ import copy
 import json
 
 import pytest
+from starlette.testclient import TestClient
 
+from mockserver import create_app
 from mockserver.catalog import Catalog
 from mockserver.examples import parse_text_example, strip_comments
 
-from .conftest import KEY, SPECS
+from .conftest import KEY, SCENARIOS, SPECS
 
 CATALOG = Catalog(SPECS)
-POLLED = [op for op in CATALOG.operations.values() if op.id_parameter is not None]
+POLLED = [op for op in CATALOG.operations.values() if op.polled]
 PAIRS = [(op.name, name) for op in POLLED for name in CATALOG.examples[op.name]]
 ID_FIELDS = ("id", "avatar_id", "video_id", "photo_id")
+
+
+@pytest.fixture
+def vendor_client():
+    """With --vendor-urls: bodies keep the vendor's media links, so they compare with the examples."""
+    with TestClient(create_app(SPECS, SCENARIOS, catalog=CATALOG, vendor_urls=True)) as c:
+        yield c
 
 
 def url_for(op_name: str, rid: str) -> tuple[str, dict[str, str]]:
@@ -39,7 +48,8 @@ def test_every_operation_has_examples():
 
 
 @pytest.mark.parametrize(("op_name", "example"), PAIRS)
-def test_example_served_with_requested_id(client, op_name, example):
+def test_example_served_with_requested_id(vendor_client, op_name, example):
+    client = vendor_client
     rid = f"req-{abs(hash((op_name, example))) % 10_000}"
     path, params = url_for(op_name, rid)
     r = client.get(path, params=params, headers={**KEY, "Prefer": f"example={example}"})
@@ -64,7 +74,8 @@ def test_example_served_with_requested_id(client, op_name, example):
     assert timeline["polls"] == 0
 
 
-def test_completed_video_urls_intact(client):
+def test_completed_video_urls_intact(vendor_client):
+    client = vendor_client
     r = client.get(
         "/v1/video_status.get", params={"video_id": "v1"}, headers={**KEY, "Prefer": "example=Completed"}
     )
@@ -103,7 +114,8 @@ def test_strip_comments_keeps_urls_and_strings():
         parse_text_example("// only a comment")
 
 
-def test_joggai_derived_bodies_are_coherent(client):
+def test_joggai_derived_bodies_are_coherent(vendor_client):
+    client = vendor_client
     bodies = {}
     for status in ("pending", "processing", "completed", "failed"):
         r = client.get(f"/v2/avatar_video/j-{status}", headers={**KEY, "Prefer": f"example={status}"})

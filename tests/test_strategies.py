@@ -11,7 +11,7 @@ from mockserver.examples import status_of
 
 from .test_examples import CATALOG
 
-OPS = sorted(op.name for op in CATALOG.operations.values() if op.id_parameter is not None)
+OPS = sorted(op.name for op in CATALOG.operations.values() if op.polled)
 FAST = settings(
     max_examples=25, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
 )

@@ -62,6 +62,39 @@ class CreateCall:
     status: str
     id_from_body: str | None = None
     name_fields: list[str] = field(default_factory=list)
+    callback_field: str | None = None  # the request field with a per-job webhook URL
+    events: dict[str, WebhookEvent] = field(default_factory=dict)  # by outcome: success, failure
+
+
+@dataclass
+class WebhookEvent:
+    """What a job sends when it ends one way: the event's name and its payload template.
+
+    In a template a string "{name}" is replaced by a value: id, event, event_id, timestamp,
+    failure (the failure message), request.FIELD (of the create call) or body.PATH (of the
+    terminal status body, media links included).
+    """
+
+    name: str
+    payload: Any
+
+
+@dataclass
+class WebhookProfile:
+    """The vendor's webhook endpoint operations, how an endpoint looks, and how deliveries are signed."""
+
+    add: str
+    list: str
+    delete: str
+    record: dict[str, Any]
+    signature_header: str
+    headers: dict[str, str] = field(default_factory=dict)
+    max_endpoints: int = 20
+    inferred: list[str] = field(default_factory=list)
+
+    def role(self, operation: str) -> str | None:
+        """'add', 'list' or 'delete' for one of these operations, else None."""
+        return next((r for r in ("add", "list", "delete") if getattr(self, r) == operation), None)
 
 
 @dataclass
@@ -81,6 +114,8 @@ class Profile:
     errors: dict[str, VendorError]
     errors_in_body: bool = False
     creates: dict[str, CreateCall] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)  # body field -> asset served by the fake
+    webhooks: WebhookProfile | None = None
     source: str = ""
 
     def status_class(self, status: Any) -> str | None:
@@ -149,9 +184,16 @@ def _profile_from(data: Any, label: str) -> Profile:
                 status=str(spec["status"]),
                 id_from_body=spec.get("id_from_body"),
                 name_fields=list(spec.get("name_fields") or []),
+                callback_field=spec.get("callback_field"),
+                events={
+                    outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
+                    for outcome, ev in (spec.get("events") or {}).items()
+                },
             )
             for name, spec in (data.get("creates") or {}).items()
         },
+        media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
+        webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         source=label,
     )
 
