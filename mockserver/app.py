@@ -6,6 +6,7 @@ A vendor request goes in one straight line: route -> validate -> timeline -> ren
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 import uuid
@@ -357,7 +358,10 @@ class CreateEndpoint(OperationEndpoint):
         query, headers = read_request(scope)
         raw = await read_body(receive)
         entry = self._entry(scope, now, None)
+        base = base_url(scope, headers)
         answer = self._validate(scope["path_params"], query, headers, None, entry)
+        if answer is None:
+            answer = self._own_step(headers, now, base, entry)
         if answer is None:
             if raw is None:
                 answer = self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
@@ -367,8 +371,34 @@ class CreateEndpoint(OperationEndpoint):
                 if violations:  # the vendors refuse a bad create body
                     answer = self._error("invalid_parameter", "; ".join(v.message for v in violations))
                 else:
-                    answer = self._create(body, headers, now, entry, base_url(scope, headers))
+                    answer = self._create(body, headers, now, entry, base)
         await self._send(answer, scope, send, entry)
+
+    def _own_step(
+        self, headers: dict[str, str], now: float, base: str, entry: dict[str, Any]
+    ) -> Answer | None:
+        """The create call's own scenario, keyed by API key: its limit, then its step. None: go on and create."""
+        mock = self.mock
+        key = headers.get(self.op.profile.auth_header, "")
+        scenario = mock.choose_call(self.op, key, headers.get("x-mock-scenario"))
+        if scenario is None:
+            return None
+        entry["call_scenario"] = scenario.name
+        if scenario.limit is not None:
+            wait = mock.windows.wait((scenario.name, key), scenario.limit, now)
+            if wait > 0:
+                answer = self._error("rate_limited")
+                answer.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+                return answer
+        family = mock.family(self.op)
+        current = mock.timelines.get(family, key)
+        if current is not None and current.scenario is not scenario:
+            mock.timelines.reset_key(family, key)  # this call asks for another scenario: it starts afresh
+        _, index, step = mock.timelines.poll(family, key, lambda: scenario, now)
+        entry["call_step"] = index
+        if step.kind == "example" and self.examples[step.value].status_code == 200:
+            return None
+        return self._step(step, key, now, now, base)
 
     def _create(
         self, body: Any, headers: dict[str, str], now: float, entry: dict[str, Any], base: str
@@ -377,14 +407,17 @@ class CreateEndpoint(OperationEndpoint):
         fields = body if isinstance(body, dict) else {}
         rid = str(fields.get(call.id_from_body)) if call.id_from_body else uuid.uuid4().hex
         names = [str(fields[f]) for f in call.name_fields if isinstance(fields.get(f), str)]
+        header = headers.get("x-mock-scenario")
+        if header and header == entry.get("call_scenario"):
+            header = None  # it named the create call's own scenario (a limit), not the job's
         try:
-            scenario = mock.choose_at_create(status_op, rid, headers.get("x-mock-scenario"), names)
+            scenario = mock.choose_at_create(status_op, rid, header, names)
         except UnknownScenario as exc:
             return Answer(
                 400,
                 {
                     "error": f"unknown scenario '{exc.name}' for {status_op.name}",
-                    "valid_scenarios": exc.valid,
+                    "valid_scenarios": exc.valid + mock.for_operation(self.op),
                 },
                 error="unknown-scenario",
             )

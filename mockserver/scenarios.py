@@ -27,7 +27,17 @@ FAULTS = ("reset", "empty", "malformed", "truncated")
 OUTCOMES = ("success", "failure", "progress")
 STEP_KINDS = ("example", "status", "error", "outcome", "fault", "fuzz")
 STEP_KEYS = set(STEP_KINDS) | {"body", "headers", "polls", "for", "delay", "note", "__line__"}
-SCENARIO_KEYS = {"name", "operation", "description", "match", "match_name", "steps", "inferred", "__line__"}
+SCENARIO_KEYS = {
+    "name",
+    "operation",
+    "description",
+    "match",
+    "match_name",
+    "steps",
+    "limit",
+    "inferred",
+    "__line__",
+}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
@@ -63,6 +73,14 @@ class Delay:
 
 
 @dataclass
+class Limit:
+    """At most `requests` calls in any `per` seconds: JoggAI's 20 POST requests a minute, or a poll budget."""
+
+    requests: int
+    per: float
+
+
+@dataclass
 class Step:
     kind: str
     value: Any
@@ -88,6 +106,7 @@ class Scenario:
     match_name: re.Pattern[str] | None = None  # on the name a create call gives (title, video_name)
     description: str = ""
     inferred: bool = False
+    limit: Limit | None = None
 
     def applies_to(self, op: Operation) -> bool:
         """Its own operation; or, for `*`, any operation that polls a resource by id."""
@@ -227,10 +246,24 @@ class ScenarioLoader:
                     f"use one of {', '.join(ops)}, or '*' for any",
                 )
         match, match_name = (self._regex(raw, key, label, where) for key in ("match", "match_name"))
+        limit = self._limit(raw["limit"], label, where) if "limit" in raw else None
+        if limit is not None and (op is None or op.name not in op.profile.creates):
+            creates = sorted(c for o in self.catalog.operations.values() for c in o.profile.creates)
+            raise ConfigError(
+                label,
+                where,
+                f"scenario '{name}' has a limit but {op_ref} is not a create operation",
+                f"limits apply to create calls: use one of {', '.join(sorted(set(creates)))}",
+            )
         steps_raw = raw.get("steps")
-        if not isinstance(steps_raw, list) or not steps_raw:
-            raise ConfigError(label, where, f"scenario '{name}' has no steps", "add a 'steps:' list")
-        steps = [self.step(s, label, name, op, i == len(steps_raw) - 1) for i, s in enumerate(steps_raw)]
+        if steps_raw is None and limit is not None and op is not None:
+            steps = [self.plain_step(op)]  # a limit alone: calls within it are answered as usual
+        elif not isinstance(steps_raw, list) or not steps_raw:
+            raise ConfigError(
+                label, where, f"scenario '{name}' has no steps", "add a 'steps:' list (or a 'limit:')"
+            )
+        else:
+            steps = [self.step(s, label, name, op, i == len(steps_raw) - 1) for i, s in enumerate(steps_raw)]
         return Scenario(
             name=name,
             operation=op.name if op else ANY,
@@ -241,7 +274,31 @@ class ScenarioLoader:
             match_name=match_name,
             description=str(raw.get("description") or ""),
             inferred=bool(raw.get("inferred", False)),
+            limit=limit,
         )
+
+    def plain_step(self, op: Operation) -> Step:
+        """The operation's usual answer: its documented 200 example (a create call's 'created')."""
+        ok = [name for name, ex in self.catalog.examples[op.name].items() if ex.status_code == 200]
+        return Step("example", ok[0] if ok else next(iter(self.catalog.examples[op.name])))
+
+    @staticmethod
+    def _limit(raw: Any, label: str, where: str) -> Limit:
+        fix = "write 'limit: {requests: 20, per: 1m}'"
+        if not isinstance(raw, dict) or set(raw) - {"requests", "per", "__line__"}:
+            raise ConfigError(label, where, f"bad limit '{strip_lines(raw)}'", fix)
+        requests = raw.get("requests")
+        if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
+            raise ConfigError(
+                label, where, f"limit requests '{requests}' is not a positive whole number", fix
+            )
+        try:
+            per = parse_duration(raw.get("per"))
+        except ValueError:
+            per = 0.0
+        if per <= 0:
+            raise ConfigError(label, where, f"bad limit window 'per: {raw.get('per')}'", fix)
+        return Limit(requests, per)
 
     def step(self, raw: Any, label: str, name: str, op: Operation | None, last: bool) -> Step:
         if not isinstance(raw, dict):

@@ -17,7 +17,7 @@ from .journal import Journal
 from .media import MediaSigner
 from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario, pollable
 from .specs import Operation
-from .timeline import Timelines
+from .timeline import Timelines, Windows
 from .validation import RequestValidator
 from .webhooks import Webhooks
 
@@ -81,6 +81,7 @@ class MockState:
         self.clock: Clock = make_clock(options.clock, options.clock_speed)
         self.rng = random.Random(options.seed)
         self.timelines = Timelines(options.timeline_cap)
+        self.windows = Windows(options.timeline_cap)
         self.bindings: dict[tuple[str, str], str] = {}
         self.journal = Journal(options.journal_size)
         self.violations = Journal(options.journal_size)
@@ -121,6 +122,22 @@ class MockState:
                     return rule
         return self.choose(op, rid, header)
 
+    def choose_call(self, op: Operation, key: str, header: str | None) -> Scenario | None:
+        """A create call's own scenario (a limit, a failing create), by header, binding or rule on its API key.
+
+        None when no scenario of this operation is asked for: the call simply creates.
+        """
+        if header:
+            scenario = self.scenarios.get(header)
+            return scenario if scenario is not None and scenario.operation == op.name else None
+        bound = self.bindings.get((self.family(op), key))
+        if bound is not None:
+            return self.scenarios[bound]
+        for rule in self.rules:
+            if rule.operation == op.name and rule.match is not None and rule.match.search(key):
+                return rule
+        return None
+
     def add_scenario(self, scenario: Scenario) -> None:
         """Register (or replace) a scenario at run time; ids already bound keep theirs."""
         self.scenarios[scenario.name] = scenario
@@ -155,4 +172,5 @@ class MockState:
         self.violations.clear(rid)
         if rid is None:
             self.webhooks.reset()
+            self.windows.reset()
         return {"timelines": timelines, "bindings": bindings}

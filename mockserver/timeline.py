@@ -9,11 +9,11 @@ cap, so millions of distinct ids keep memory bounded.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .scenarios import Scenario, Step
+from .scenarios import Limit, Scenario, Step
 
 
 @dataclass(slots=True)
@@ -142,3 +142,30 @@ class Timelines:
             for k in keys:
                 del self._items[k]
             return len(keys)
+
+
+class Windows:
+    """Recent call times per key, for scenario limits: a sliding window, bounded like the timelines."""
+
+    def __init__(self, cap: int = 100_000) -> None:
+        self.cap = cap
+        self._items: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, key: tuple[str, str], limit: Limit, now: float) -> float:
+        """0 and the call is counted, or the seconds until the window lets another call in."""
+        with self._lock:
+            times = self._items.pop(key, None) or deque(maxlen=limit.requests)
+            self._items[key] = times
+            if len(self._items) > self.cap:
+                self._items.popitem(last=False)
+            while times and now - times[0] >= limit.per:
+                times.popleft()
+            if len(times) >= limit.requests:
+                return times[0] + limit.per - now
+            times.append(now)
+            return 0.0
+
+    def reset(self) -> None:
+        with self._lock:
+            self._items.clear()

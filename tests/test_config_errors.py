@@ -171,6 +171,16 @@ SCENARIO_CASES = {
         "s.yaml:line 4",
         "unknown error 'teapot'",
     ),
+    "limit-on-a-status-call": (
+        "name: x\noperation: heygen.video_status\nlimit: {requests: 2, per: 1m}\n",
+        "s.yaml:line 1",
+        "not a create operation",
+    ),
+    "bad-limit": (
+        "name: x\noperation: joggai.post_create_video_from_avatar\nlimit: {requests: 0, per: 1m}\n",
+        "s.yaml:line 1",
+        "not a positive whole number",
+    ),
 }
 
 
