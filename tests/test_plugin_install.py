@@ -49,6 +49,11 @@ def test_create_calls_installed(mockserver):
         mockserver.url + "/v2/photo_avatar/train", json={"group_id": "g"}, headers={"x-api-key": "k"}
     )
     assert r.json() == {"error": None, "data": {"group_id": "g"}}
+    done = httpx.get(
+        mockserver.url + "/v2/avatar_video/m", headers={"x-api-key": "k", "Prefer": "example=completed"}
+    ).json()["data"]
+    video = httpx.get(done["video_url"])  # the packaged media assets came with the install
+    assert video.status_code == 200 and video.content[4:8] == b"ftyp"
 
 
 def test_left_violations(mockserver):
