@@ -152,8 +152,8 @@ def test_heygen_create_poll_webhook_media_expiry(fake, receiver):
     assert download(fake, fresh["video_url"]).status_code == 200
 
 
-def test_joggai_webhook_without_polling(fake, receiver):
-    """A time-based timeline ends on its own: the webhook comes though nobody polls."""
+def test_joggai_create_poll_webhook_media_expiry(fake, receiver):
+    """A time-based timeline ends on its own: the webhook comes though nobody polls at the end."""
     created = fake.post("/v2/endpoint", json={"url": receiver.url + "/jogg"}, headers=KEY).json()
     assert created["code"] == 0
     secret = created["data"]["secret"]
@@ -162,7 +162,9 @@ def test_joggai_webhook_without_polling(fake, receiver):
     advance(fake, 30)
     time.sleep(0.1)
     assert receiver.got == []  # still processing: nothing sent early
-    advance(fake, 60)
+    polled = fake.get(f"/v2/avatar_video/{vid}", headers=KEY).json()["data"]
+    assert polled["status"] == "processing" and "video_url" not in polled
+    advance(fake, 60)  # nobody polls across the end
     got = wait_for(lambda: receiver.got)[0]
     assert got["headers"]["User-Agent"] == "Jogg-Webhook/1.0"
     assert got["headers"]["X-Webhook-Event"] == "generated_avatar_video_success"
