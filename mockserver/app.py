@@ -252,8 +252,8 @@ class OperationEndpoint:
         if template.has_media:
             vendor, media = self.op.profile.vendor, self.mock.media
 
-            def link(asset: str) -> str:
-                return media.url(base, vendor, rid, asset, now)
+            def link(asset: str) -> bytes:
+                return media.url_json(base, vendor, rid, asset, now)
 
         payload = template.render(rid, created, now, link)
         extra = dict(headers or {})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from pathlib import Path
 from urllib.parse import quote
@@ -37,17 +38,23 @@ DENIED = (
 )
 
 
+_CLOUDFRONT = str.maketrans("+=/", "-_~")
+
+
 class MediaSigner:
     """Signs and checks media URLs with a key that lives as long as the fake."""
+
+    CACHE = 8192  # links made within the same second are the same link: keep the latest few
 
     def __init__(self, clock: Clock, key: bytes | None = None) -> None:
         self.clock = clock
         self.key = key or secrets.token_bytes(32)
+        self._made: dict[tuple[str, str, str, str, int], bytes] = {}
 
     def _signature(self, resource: str, expires: int) -> str:
-        digest = hmac.new(self.key, f"{resource}?{expires}".encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self.key, f"{resource}?{expires}".encode(), hashlib.sha256)
         # CloudFront's URL-safe base64: + -> -, = -> _, / -> ~
-        return base64.b64encode(digest).decode().translate(str.maketrans("+=/", "-_~"))
+        return base64.b64encode(digest).decode().translate(_CLOUDFRONT)
 
     def url(self, base: str, vendor: str, rid: str, asset: str, now: float) -> str:
         """A fresh link for this job's asset, valid for 7 days of the fake's clock from `now`."""
@@ -55,6 +62,22 @@ class MediaSigner:
         signature = self._signature(f"{vendor}/{rid}/{asset}", expires)
         path = f"{PREFIX}/{vendor}/{quote(rid, safe='')}/{asset}"
         return f"{base}{path}?Expires={expires}&Signature={signature}&Key-Pair-Id={KEY_PAIR_ID}"
+
+    def url_json(self, base: str, vendor: str, rid: str, asset: str, now: float) -> bytes:
+        """`url` as a JSON string, ready for a body template.
+
+        A finished job polled in a loop asks for the same links many times a second; signing and
+        encoding were most of the cost of such a request, so links are kept for the second they
+        are valid from.
+        """
+        key = (base, vendor, rid, asset, int(now))
+        link = self._made.get(key)
+        if link is None:
+            link = json.dumps(self.url(base, vendor, rid, asset, now)).encode()
+            if len(self._made) >= self.CACHE:
+                self._made.clear()
+            self._made[key] = link
+        return link
 
     def check(self, resource: str, expires: str, signature: str) -> bool:
         """The link is ours, untouched, and not expired."""

@@ -62,7 +62,7 @@ _CREATED = "\x00mock-created\x00"
 _UPDATED = "\x00mock-updated\x00"
 _HOLE = re.compile(rb'"\\u0000mock-([a-z]+)(?::([^"\\]*))?\\u0000"')
 
-MediaLink = Callable[[str], str]  # asset name -> a signed URL on the fake
+MediaLink = Callable[[str], bytes]  # asset name -> a signed URL on the fake, JSON-encoded
 
 
 class Template:
@@ -94,7 +94,7 @@ class Template:
             elif part[0] == "updated":
                 out.append(str(int(max(now, created))).encode())
             else:  # media: without a signer (no request to take the host from) the link is the asset name
-                out.append(dump(media(part[1]) if media else part[1]))
+                out.append(media(part[1]) if media else dump(part[1]))
         return b"".join(out)
 
 
