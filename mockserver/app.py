@@ -121,6 +121,16 @@ class OperationEndpoint:
             self.mock.violations.record(v.as_dict() | where)
         entry["violations"] = entry.get("violations", 0) + len(violations)
 
+    def _checked_body(self, raw: bytes | None, entry: dict[str, Any]) -> tuple[Answer | None, Any]:
+        """The parsed JSON body, or the vendor's refusal of it (too big, or against the spec)."""
+        if raw is None:
+            return self._error("invalid_parameter", f"request body over {MAX_BODY} bytes"), None
+        violations, body = self.validator.check_body(raw)
+        self._record(violations, entry)
+        if violations:  # the vendors refuse a bad body
+            return self._error("invalid_parameter", "; ".join(v.message for v in violations)), None
+        return None, body
+
     def _resource_id(self, scope: Scope, query: Any) -> str | None:
         p = self.id_param
         if p is None:
@@ -349,7 +359,6 @@ class CreateEndpoint(OperationEndpoint):
         super().__init__(op, mock)
         self.call = call
         self.status = status
-        self.status_op = status.op
         self.created = next(ex for ex in self.examples.values() if ex.status_code == 200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -363,15 +372,9 @@ class CreateEndpoint(OperationEndpoint):
         if answer is None:
             answer = self._own_step(headers, now, base, entry)
         if answer is None:
-            if raw is None:
-                answer = self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
-            else:
-                violations, body = self.validator.check_body(raw)
-                self._record(violations, entry)
-                if violations:  # the vendors refuse a bad create body
-                    answer = self._error("invalid_parameter", "; ".join(v.message for v in violations))
-                else:
-                    answer = self._create(body, headers, now, entry, base)
+            answer, body = self._checked_body(raw, entry)
+        if answer is None:
+            answer = self._create(body, headers, now, entry, base)
         await self._send(answer, scope, send, entry)
 
     def _own_step(
@@ -403,7 +406,7 @@ class CreateEndpoint(OperationEndpoint):
     def _create(
         self, body: Any, headers: dict[str, str], now: float, entry: dict[str, Any], base: str
     ) -> Answer:
-        mock, call, status_op = self.mock, self.call, self.status_op
+        mock, call, status_op = self.mock, self.call, self.status.op
         fields = body if isinstance(body, dict) else {}
         rid = str(fields.get(call.id_from_body)) if call.id_from_body else uuid.uuid4().hex
         names = [str(fields[f]) for f in call.name_fields if isinstance(fields.get(f), str)]
@@ -462,12 +465,9 @@ class WebhookEndpoint(OperationEndpoint):
             if rid is None or not registry.remove(vendor, rid):
                 return self._error("not_found", f"no webhook endpoint '{rid}'")
         else:
-            if raw is None:
-                return self._error("invalid_parameter", f"request body over {MAX_BODY} bytes")
-            violations, fields = self.validator.check_body(raw)
-            self._record(violations, entry)
-            if violations:
-                return self._error("invalid_parameter", "; ".join(v.message for v in violations))
+            refused, fields = self._checked_body(raw, entry)
+            if refused is not None:
+                return refused
             if len(registry.listing(vendor)) >= self.hooks.max_endpoints:
                 return self._error(
                     "invalid_parameter", f"at most {self.hooks.max_endpoints} webhook endpoints"

@@ -59,10 +59,6 @@ def fill(template: Any, values: dict[str, Any]) -> Any:
         return [fill(v, values) for v in template]
     if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
         return lookup(values, template[1:-1])
-    if isinstance(template, str) and "{" in template:
-        for key, value in values.items():
-            if isinstance(value, str | int | float):
-                template = template.replace("{" + key + "}", str(value))
     return template
 
 
