@@ -19,14 +19,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, Router
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import admin, media
 from .catalog import Catalog
 from .examples import Example
 from .faults import send_fault
 from .profiles import CreateCall
-from .render import Template, dump, personalize
+from .render import Recent, Template, dump, personalize
 from .scenarios import Step
 from .specs import Operation
 from .state import MockState, Options, UnknownScenario
@@ -81,6 +81,7 @@ class OperationEndpoint:
         self.examples = mock.catalog.examples[op.name]
         media = not mock.options.vendor_urls
         self.templates = {name: Template(ex.body, op.profile, media) for name, ex in self.examples.items()}
+        self.rendered = Recent()
         self.id_param = op.id_parameter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -112,6 +113,7 @@ class OperationEndpoint:
             "fault": None,
             "delay": 0.0,
             "example": None,
+            "violations": 0,
         }
 
     def _record(self, violations: list[Violation], entry: dict[str, Any]) -> None:
@@ -119,7 +121,7 @@ class OperationEndpoint:
         where = {"id": entry["id"], "method": entry["method"], "path": entry["path"]}
         for v in violations:
             self.mock.violations.record(v.as_dict() | where)
-        entry["violations"] = entry.get("violations", 0) + len(violations)
+        entry["violations"] += len(violations)
 
     def _checked_body(self, raw: bytes | None, entry: dict[str, Any]) -> tuple[Answer | None, Any]:
         """The parsed JSON body, or the vendor's refusal of it (too big, or against the spec)."""
@@ -144,6 +146,8 @@ class OperationEndpoint:
     ) -> Answer | None:
         mock = self.mock
         violations = self.validator.check(path_params, query, headers)
+        if not violations:
+            return None
         self._record(violations, entry)
         kinds = {v.kind for v in violations}
         if "auth" in kinds:
@@ -257,15 +261,18 @@ class OperationEndpoint:
         base: str,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        template = self.templates[example.name]
-        link = None
-        if template.has_media:
-            vendor, media = self.op.profile.vendor, self.mock.media
+        key = (example.name, rid, int(created), int(now), base)
+        payload = self.rendered.get(key)
+        if payload is None:
+            template = self.templates[example.name]
+            link = None
+            if template.has_media:
+                vendor, media = self.op.profile.vendor, self.mock.media
 
-            def link(asset: str) -> bytes:
-                return media.url_json(base, vendor, rid, asset, now)
+                def link(asset: str) -> bytes:
+                    return media.url_json(base, vendor, rid, asset, now)
 
-        payload = template.render(rid, created, now, link)
+            payload = self.rendered.put(key, template.render(rid, created, now, link))
         extra = dict(headers or {})
         if example.derived:
             extra["x-mock-derived"] = "true"
@@ -329,7 +336,15 @@ def base_url(scope: Scope, headers: dict[str, str]) -> str:
 
 def read_request(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
     """Query and headers as plain dicts, last value wins: cheaper than Starlette's Request for a look."""
-    query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+    raw = scope["query_string"]
+    if b"%" in raw or b"+" in raw:
+        query = dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    else:  # nothing to unquote (`video_id=abc`): three times quicker than parse_qsl
+        query = {}
+        for part in raw.decode("latin-1").split("&"):
+            if part:
+                name, _, value = part.partition("=")
+                query[name] = value
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     return query, headers
 
@@ -480,11 +495,32 @@ class WebhookEndpoint(OperationEndpoint):
 
 
 class MockApp(Starlette):
-    """Starlette, keeping the server's own `send` in the scope for connection faults."""
+    """Starlette, with the vendor paths that have no parameters dispatched before its stack.
+
+    Most vendor paths are fixed (`/v1/video_status.get`). Trying the admin, media and every
+    vendor pattern in turn, and Starlette's two exception layers, were a third of a poll's time.
+    Those requests go straight to their endpoint by one dict lookup; paths with parameters,
+    another method (405), anything behind a root path, and every other route go through
+    Starlette. An endpoint that raises is a bug in the fake: uvicorn logs it and answers 500.
+    """
+
+    def __init__(self, routes: list[BaseRoute], **kwargs: Any) -> None:
+        super().__init__(routes=routes, **kwargs)
+        self.exact: dict[tuple[str, str], ASGIApp] = {}
+        for route in routes:
+            if isinstance(route, Route) and "{" not in route.path:
+                for method in route.methods or ():
+                    self.exact.setdefault((method, route.path), route.app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            scope["mockserver.send"] = send
+            scope["mockserver.send"] = send  # the server's own send, for connection faults
+            endpoint = None if scope.get("root_path") else self.exact.get((scope["method"], scope["path"]))
+            if endpoint is not None:
+                scope["app"] = self
+                scope["path_params"] = {}
+                await endpoint(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 

@@ -98,6 +98,30 @@ class Template:
         return b"".join(out)
 
 
+class Recent:
+    """The bytes rendered lately, by everything they were rendered from.
+
+    A body is a pure function of (example, id, created second, clock second, host): a client
+    polling a job in a loop asks for the same bytes many times a second, and signing its media
+    links each time was most of such a request. Cleared when full, which is cheaper than LRU
+    bookkeeping; a poll loop refills it within a second.
+    """
+
+    SIZE = 2048
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str, int, int, str], bytes] = {}
+
+    def get(self, key: tuple[str, str, int, int, str]) -> bytes | None:
+        return self._made.get(key)
+
+    def put(self, key: tuple[str, str, int, int, str], payload: bytes) -> bytes:
+        if len(self._made) >= self.SIZE:
+            self._made.clear()
+        self._made[key] = payload
+        return payload
+
+
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.:-]*$")
 
 

@@ -138,3 +138,45 @@ def test_violations_recorded_or_refused_with_strict(tmp_path):
                 c.get("/v1/video_status.get", params={"video_id": "v", "limit": "3"}, headers=KEY).status_code
                 == 200
             )
+
+
+def test_fixed_paths_answer_the_same_behind_a_root_path(catalog):
+    """Fixed vendor paths skip Starlette's route scan; behind a root path they take it. Same answer."""
+    from starlette.testclient import TestClient
+
+    from mockserver import create_app
+
+    def body(root_path: str) -> dict:
+        app = create_app(catalog=catalog, scenarios_dir=None, clock="virtual")
+        with TestClient(app, base_url="http://fake", root_path=root_path) as c:
+            r = c.get(f"{root_path}/v1/video_status.get", params={"video_id": "r1"}, headers=KEY)
+            assert r.status_code == 200
+            assert r.headers["x-mock-operation"] == "heygen.video_status"
+            return r.json()
+
+    plain, behind = body(""), body("/api")
+    assert plain["data"]["id"] == behind["data"]["id"] == "r1"
+    assert plain["data"]["status"] == behind["data"]["status"]
+
+
+def test_bodies_follow_id_and_clock_second(virtual_client):
+    """Bodies are reused within one second for one id: never across ids, never across seconds."""
+    c = virtual_client
+
+    def poll(rid: str) -> bytes:
+        r = c.get("/v1/video_status.get", params={"video_id": rid}, headers={**KEY, "Prefer": "code=200"})
+        assert r.status_code == 200
+        return r.content
+
+    first, again, other = poll("m1"), poll("m1"), poll("m2")
+    assert first == again
+    assert b'"m2"' in other and b'"m1"' not in other
+    assert b"/m2/video.mp4?Expires=" in other
+    c.post("/__mock/clock/advance", json={"seconds": 1})
+    later = poll("m1")
+    assert later != first
+
+    def expires(body: bytes) -> int:
+        return int(body.split(b"video.mp4?Expires=")[1].split(b"&")[0])
+
+    assert expires(later) == expires(first) + 1
