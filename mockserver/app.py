@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import admin, media
@@ -82,6 +82,7 @@ class OperationEndpoint:
         media = not mock.options.vendor_urls
         self.templates = {name: Template(ex.body, op.profile, media) for name, ex in self.examples.items()}
         self.rendered = Recent()
+        self.heads: dict[tuple[str | None, int | None, str | None], list[tuple[bytes, bytes]]] = {}
         self.id_param = op.id_parameter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -273,7 +274,7 @@ class OperationEndpoint:
                     return media.url_json(base, vendor, rid, asset, now)
 
             payload = self.rendered.put(key, template.render(rid, created, now, link))
-        extra = dict(headers or {})
+        extra = dict(headers) if headers else {}
         if example.derived:
             extra["x-mock-derived"] = "true"
         return Answer(example.status_code, None, extra, example=example, payload=payload)
@@ -299,23 +300,35 @@ class OperationEndpoint:
         outcome = self.op.profile.status_class(word) if answer.status == 200 else None
         return (outcome if outcome in ("success", "failure") else None, body)
 
+    def _head(self, scenario: str | None, step: int | None, example: str | None) -> list[tuple[bytes, bytes]]:
+        """The x-mock-* headers, encoded once per (scenario, step, example) rather than per response."""
+        key = (scenario, step, example)
+        head = self.heads.get(key)
+        if head is None:
+            head = [JSON, (b"x-mock-operation", self.op.name.encode())]
+            if scenario:
+                head.append((b"x-mock-scenario", scenario.encode()))
+            if step is not None:
+                head.append((b"x-mock-step", str(step).encode()))
+            if example is not None:
+                head.append((b"x-mock-example", example.encode()))
+            if len(self.heads) < 4096:  # bounded even with endless scenario names from the admin API
+                self.heads[key] = head
+        return head
+
     async def _send(self, answer: Answer, scope: Scope, send: Send, entry: dict[str, Any]) -> None:
-        headers = [JSON, (b"x-mock-operation", self.op.name.encode())]
-        if entry["scenario"]:
-            headers.append((b"x-mock-scenario", entry["scenario"].encode()))
-        if entry["step"] is not None:
-            headers.append((b"x-mock-step", str(entry["step"]).encode()))
         if answer.example is not None:
             entry["example"] = answer.example.name
-            headers.append((b"x-mock-example", answer.example.name.encode()))
-        headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+        headers = self._head(entry["scenario"], entry["step"], entry["example"]).copy()
+        if answer.headers:
+            headers += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
         payload = answer.payload if answer.payload is not None else dump(answer.body)
         entry["status"] = answer.status
         entry["error"] = answer.error
         entry["fault"] = answer.fault
         self.mock.journal.record(entry)
         if answer.fault:
-            await send_fault(answer.fault, send, scope.get("mockserver.send", send), payload, headers)
+            await send_fault(answer.fault, send, payload, headers)
             return
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
@@ -495,33 +508,55 @@ class WebhookEndpoint(OperationEndpoint):
 
 
 class MockApp(Starlette):
-    """Starlette, with the vendor paths that have no parameters dispatched before its stack.
+    """Starlette, with the vendor routes dispatched before its middleware and router.
 
-    Most vendor paths are fixed (`/v1/video_status.get`). Trying the admin, media and every
-    vendor pattern in turn, and Starlette's two exception layers, were a third of a poll's time.
-    Those requests go straight to their endpoint by one dict lookup; paths with parameters,
-    another method (405), anything behind a root path, and every other route go through
-    Starlette. An endpoint that raises is a bug in the fake: uvicorn logs it and answers 500.
+    Most vendor paths are fixed (`/v1/video_status.get`): one dict lookup finds them, where the
+    router tried the admin, media and every vendor pattern in turn; the rest are matched against
+    the vendor patterns only. Skipping Starlette's two exception layers saves a third of a
+    poll's time, and hands the endpoint uvicorn's own `send`, which connection faults need.
+    (Keeping that `send` in the scope instead tied each request's objects into a reference
+    cycle, left for the garbage collector: 10 µs a request and a pause every few hundred.)
+    Another method (405), the admin API, media and unknown paths go through Starlette. An
+    endpoint that raises is a bug in the fake: uvicorn logs it and answers 500.
     """
 
-    def __init__(self, routes: list[BaseRoute], **kwargs: Any) -> None:
-        super().__init__(routes=routes, **kwargs)
+    def __init__(self, vendor: list[Route], routes: list[BaseRoute], **kwargs: Any) -> None:
+        super().__init__(routes=routes + vendor, **kwargs)
         self.exact: dict[tuple[str, str], ASGIApp] = {}
-        for route in routes:
-            if isinstance(route, Route) and "{" not in route.path:
+        self.patterned = [route for route in vendor if "{" in route.path]
+        for route in vendor:
+            if "{" not in route.path:
                 for method in route.methods or ():
                     self.exact.setdefault((method, route.path), route.app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            scope["mockserver.send"] = send  # the server's own send, for connection faults
-            endpoint = None if scope.get("root_path") else self.exact.get((scope["method"], scope["path"]))
+            endpoint = self.exact.get((scope["method"], route_path(scope)))
+            if endpoint is not None:
+                scope["path_params"] = {}
+            else:
+                endpoint = self._match(scope)
             if endpoint is not None:
                 scope["app"] = self
-                scope["path_params"] = {}
                 await endpoint(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def _match(self, scope: Scope) -> ASGIApp | None:
+        for route in self.patterned:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child)
+                return route.app
+        return None
+
+
+def route_path(scope: Scope) -> str:
+    """The path without the root path the app is mounted under (what Starlette's routes match)."""
+    path, root = scope["path"], scope.get("root_path")
+    if root and path.startswith(root + "/"):
+        return path[len(root) :]
+    return path
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -536,11 +571,11 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def vendor_routes(mock: MockState) -> list[BaseRoute]:
+def vendor_routes(mock: MockState) -> list[Route]:
     """One endpoint per operation: a create call, a webhook registry call, or a served operation."""
     ops = mock.catalog.operations
     plain = {name: OperationEndpoint(op, mock) for name, op in ops.items()}
-    routes: list[BaseRoute] = []
+    routes: list[Route] = []
     for op in ops.values():
         call = op.profile.creates.get(op.name)
         role = op.profile.webhooks.role(op.name) if op.profile.webhooks else None
@@ -577,9 +612,8 @@ def create_app(
     mock = MockState(opts, catalog)
     dispatcher = Dispatcher(mock.webhooks, mock.clock)
     app = MockApp(
-        routes=[Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), opts.admin_token))]
-        + media.routes()
-        + vendor_routes(mock),
+        vendor_routes(mock),
+        [Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), opts.admin_token)), *media.routes()],
         exception_handlers={HTTPException: _not_found},
         lifespan=lambda app: dispatcher.running(),
     )

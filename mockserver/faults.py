@@ -1,10 +1,10 @@
 """Network faults a scenario can inject: reset, empty reply, malformed JSON, body cut short.
 
 Faults that break the connection need the socket under the ASGI app. uvicorn's `send`
-is a bound method of its request cycle, which holds the transport; the app keeps that
-original `send` in the scope (Starlette's middleware wraps the one handlers see). Where
-there is no transport (an in-process client), the fault raises ConnectionResetError into
-the client instead.
+is a bound method of its request cycle, which holds the transport; vendor endpoints get
+that `send` itself (they are dispatched before Starlette's middleware, which wraps it).
+Where there is no transport (an in-process client), the fault raises ConnectionResetError
+into the client instead.
 """
 
 from __future__ import annotations
@@ -36,12 +36,10 @@ def _drop(send: Send, reset: bool) -> None:
         transport.close()
 
 
-async def send_fault(
-    kind: str, send: Send, raw_send: Send, body: bytes, headers: list[tuple[bytes, bytes]]
-) -> None:
+async def send_fault(kind: str, send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
     """Answer with the fault instead of a normal response."""
     if kind in ("reset", "empty"):
-        _drop(raw_send, reset=kind == "reset")
+        _drop(send, reset=kind == "reset")
         return
     if kind == "malformed":
         cut = body[: max(1, len(body) // 2)] + b"\x00<!--"
@@ -51,7 +49,7 @@ async def send_fault(
     # truncated: promise the whole body, send half, then drop the connection
     await send({"type": "http.response.start", "status": 200, "headers": _with_length(headers, len(body))})
     await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
-    _drop(raw_send, reset=False)
+    _drop(send, reset=False)
 
 
 def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
