@@ -80,7 +80,9 @@ class OperationEndpoint:
         self.validator = mock.validators[op.name]
         self.examples = mock.catalog.examples[op.name]
         media = not mock.options.vendor_urls
-        self.templates = {name: Template(ex.body, op.profile, media) for name, ex in self.examples.items()}
+        self.templates = {
+            name: Template(ex.body, op.profile, media, name) for name, ex in self.examples.items()
+        }
         self.rendered = Recent()
         self.heads: dict[tuple[str | None, int | None, str | None], list[tuple[bytes, bytes]]] = {}
         self.id_param = op.id_parameter
@@ -262,17 +264,13 @@ class OperationEndpoint:
         base: str,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        key = (example.name, rid, int(created), int(now), base)
+        template = self.templates[example.name]
+        key = template.key(rid, created, now, base)
         payload = self.rendered.get(key)
         if payload is None:
-            template = self.templates[example.name]
             link = None
             if template.has_media:
-                vendor, media = self.op.profile.vendor, self.mock.media
-
-                def link(asset: str) -> bytes:
-                    return media.url_json(base, vendor, rid, asset, now)
-
+                link = self.mock.media.linker(base, self.op.profile.vendor, rid, now)
             payload = self.rendered.put(key, template.render(rid, created, now, link))
         extra = dict(headers) if headers else {}
         if example.derived:

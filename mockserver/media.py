@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,7 +39,7 @@ DENIED = (
 )
 
 
-_CLOUDFRONT = str.maketrans("+=/", "-_~")
+_CLOUDFRONT = bytes.maketrans(b"+=/", b"-_~")
 
 
 class MediaSigner:
@@ -51,18 +52,26 @@ class MediaSigner:
     def _signature(self, resource: str, expires: int) -> str:
         digest = hmac.digest(self.key, f"{resource}?{expires}".encode(), hashlib.sha256)
         # CloudFront's URL-safe base64: + -> -, = -> _, / -> ~
-        return base64.b64encode(digest).decode().translate(_CLOUDFRONT)
+        return base64.b64encode(digest).translate(_CLOUDFRONT).decode()
 
-    def url(self, base: str, vendor: str, rid: str, asset: str, now: float) -> str:
-        """A fresh link for this job's asset, valid for 7 days of the fake's clock from `now`."""
+    def linker(self, base: str, vendor: str, rid: str, now: float) -> Callable[[str], bytes]:
+        """The links of one body, JSON-encoded for its template: each asset signed once.
+
+        A HeyGen body links its video twice; signing is most of what rendering it costs.
+        """
         expires = int(now) + TTL
-        signature = self._signature(f"{vendor}/{rid}/{asset}", expires)
-        path = f"{PREFIX}/{vendor}/{quote(rid, safe='')}/{asset}"
-        return f"{base}{path}?Expires={expires}&Signature={signature}&Key-Pair-Id={KEY_PAIR_ID}"
+        prefix = f"{base}{PREFIX}/{vendor}/{quote(rid, safe='')}/"
+        made: dict[str, bytes] = {}
 
-    def url_json(self, base: str, vendor: str, rid: str, asset: str, now: float) -> bytes:
-        """`url` as a JSON string, ready for a body template."""
-        return json.dumps(self.url(base, vendor, rid, asset, now)).encode()
+        def link(asset: str) -> bytes:
+            found = made.get(asset)
+            if found is None:
+                signature = self._signature(f"{vendor}/{rid}/{asset}", expires)
+                url = f"{prefix}{asset}?Expires={expires}&Signature={signature}&Key-Pair-Id={KEY_PAIR_ID}"
+                found = made[asset] = json.dumps(url).encode()
+            return found
+
+        return link
 
     def check(self, resource: str, expires: str, signature: str) -> bool:
         """The link is ours, untouched, and not expired."""

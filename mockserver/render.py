@@ -63,6 +63,7 @@ _UPDATED = "\x00mock-updated\x00"
 _HOLE = re.compile(rb'"\\u0000mock-([a-z]+)(?::([^"\\]*))?\\u0000"')
 
 MediaLink = Callable[[str], bytes]  # asset name -> a signed URL on the fake, JSON-encoded
+RenderKey = tuple[str, str | None, int, int, str]
 
 
 class Template:
@@ -71,7 +72,7 @@ class Template:
     Serving an example is then a join of a few byte strings instead of a copy and an encode.
     """
 
-    def __init__(self, body: Any, profile: Profile, media: bool = False) -> None:
+    def __init__(self, body: Any, profile: Profile, media: bool = False, name: str = "") -> None:
         raw = dump(personalize_marks(body, profile, media))
         self.parts: list[bytes | tuple[str, str]] = []
         at = 0
@@ -80,7 +81,14 @@ class Template:
             self.parts.append((m.group(1).decode(), (m.group(2) or b"").decode()))
             at = m.end()
         self.parts.append(raw[at:])
-        self.has_media = any(isinstance(p, tuple) and p[0] == "media" for p in self.parts)
+        kinds = {p[0] for p in self.parts if isinstance(p, tuple)}
+        self.has_media = "media" in kinds
+        self.timed = bool(kinds & {"updated", "media"})  # changes as the clock moves on
+        self.name = name
+
+    def key(self, rid: str | None, created: float, now: float, base: str) -> RenderKey:
+        """Everything this body depends on: an unfinished job's body stays the same until it moves on."""
+        return (self.name, rid, int(created), int(now) if self.timed else 0, base if self.has_media else "")
 
     def render(self, rid: str | None, created: float, now: float, media: MediaLink | None = None) -> bytes:
         out: list[bytes] = []
@@ -101,21 +109,21 @@ class Template:
 class Recent:
     """The bytes rendered lately, by everything they were rendered from.
 
-    A body is a pure function of (example, id, created second, clock second, host): a client
-    polling a job in a loop asks for the same bytes many times a second, and signing its media
-    links each time was most of such a request. Cleared when full, which is cheaper than LRU
-    bookkeeping; a poll loop refills it within a second.
+    A body is a pure function of its `Template.key`: a client polling a job in a loop asks for
+    the same bytes many times a second, and signing its media links each time was most of such
+    a request. Cleared when full, which is cheaper than LRU bookkeeping; a poll loop refills it
+    within a second.
     """
 
     SIZE = 2048
 
     def __init__(self) -> None:
-        self._made: dict[tuple[str, str, int, int, str], bytes] = {}
+        self._made: dict[RenderKey, bytes] = {}
 
-    def get(self, key: tuple[str, str, int, int, str]) -> bytes | None:
+    def get(self, key: RenderKey) -> bytes | None:
         return self._made.get(key)
 
-    def put(self, key: tuple[str, str, int, int, str], payload: bytes) -> bytes:
+    def put(self, key: RenderKey, payload: bytes) -> bytes:
         if len(self._made) >= self.SIZE:
             self._made.clear()
         self._made[key] = payload

@@ -233,3 +233,24 @@ def test_polls_leave_no_reference_cycles(catalog):
     finally:
         gc.enable()
     assert statuses == {200}
+
+
+def test_updated_at_follows_the_clock_on_a_repeated_body(virtual_client):
+    """A body kept for reuse must still move with the clock where it shows the time."""
+    c = virtual_client
+    path = "/v2/photo_avatar/train/status/clock-1"
+
+    def ready() -> dict:
+        r = c.get(path, headers={**KEY, "Prefer": "example=Ready"})
+        assert r.status_code == 200
+        return r.json()["data"]
+
+    def pending() -> dict:
+        return c.get(path, headers={**KEY, "Prefer": "example=Pending"}).json()["data"]
+
+    first, still = ready(), pending()
+    c.post("/__mock/clock/advance", json={"seconds": 30})
+    later, still_later = ready(), pending()
+    assert later["updated_at"] == first["updated_at"] + 30
+    assert later["created_at"] == first["created_at"]
+    assert still_later == still and still["updated_at"] is None
