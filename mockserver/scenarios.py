@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
+from .documents import SafeLoader
 from .errors import ConfigError, yaml_place
 from .profiles import ERROR_NAMES
 from .specs import Operation
@@ -138,7 +139,7 @@ def pollable(catalog: Catalog) -> list[Operation]:
     return [op for op in catalog.operations.values() if op.polled]
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):
     """Records the line of every mapping, so errors can name it."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
