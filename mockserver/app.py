@@ -26,7 +26,7 @@ from .catalog import Catalog
 from .examples import Example
 from .faults import send_fault
 from .profiles import CreateCall
-from .render import Recent, Template, dump, personalize
+from .render import Template, dump, personalize
 from .scenarios import Step
 from .specs import Operation
 from .state import MockState, Options, UnknownScenario
@@ -81,9 +81,9 @@ class OperationEndpoint:
         self.examples = mock.catalog.examples[op.name]
         media = not mock.options.vendor_urls
         self.templates = {
-            name: Template(ex.body, op.profile, media, name) for name, ex in self.examples.items()
+            name: Template(ex.body, op.profile, media, f"{op.name}/{name}")
+            for name, ex in self.examples.items()
         }
-        self.rendered = Recent()
         self.heads: dict[tuple[str | None, int | None, str | None], list[tuple[bytes, bytes]]] = {}
         self.id_param = op.id_parameter
 
@@ -266,12 +266,12 @@ class OperationEndpoint:
     ) -> Answer:
         template = self.templates[example.name]
         key = template.key(rid, created, now, base)
-        payload = self.rendered.get(key)
+        payload = self.mock.rendered.get(key)
         if payload is None:
             link = None
             if template.has_media:
                 link = self.mock.media.linker(base, self.op.profile.vendor, rid, now)
-            payload = self.rendered.put(key, template.render(rid, created, now, link))
+            payload = self.mock.rendered.put(key, template.render(rid, created, now, link))
         extra = dict(headers) if headers else {}
         if example.derived:
             extra["x-mock-derived"] = "true"

@@ -115,7 +115,7 @@ class Recent:
     within a second.
     """
 
-    SIZE = 2048
+    SIZE = 4096  # about 4 MB of bodies at most
 
     def __init__(self) -> None:
         self._made: dict[RenderKey, bytes] = {}

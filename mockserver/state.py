@@ -15,6 +15,7 @@ from .catalog import Catalog
 from .clock import Clock, make_clock
 from .journal import Journal
 from .media import MediaSigner
+from .render import Recent
 from .scenarios import Scenario, ScenarioLoader, default_scenario, fuzz_scenario, pollable
 from .specs import Operation
 from .timeline import Timelines, Windows
@@ -86,6 +87,7 @@ class MockState:
         self.journal = Journal(options.journal_size)
         self.violations = Journal(options.journal_size)
         self.media = MediaSigner(self.clock)
+        self.rendered = Recent()  # one for all operations, so its bound is the fake's
         self.webhooks = Webhooks(options.timeline_cap, options.journal_size)
 
     @staticmethod

@@ -182,6 +182,12 @@ def test_bodies_follow_id_and_clock_second(virtual_client):
         return int(body.split(b"video.mp4?Expires=")[1].split(b"&")[0])
 
     assert expires(later) == expires(first) + 1
+    # two operations with an example of the same name, polled for the same id, keep their own bodies
+    pending = {"Prefer": "example=Pending", **KEY}
+    video = c.get("/v1/video_status.get", params={"video_id": "same"}, headers=pending).json()
+    training = c.get("/v2/photo_avatar/train/status/same", headers=pending).json()
+    assert video["data"]["status"] == training["data"]["status"] == "pending"
+    assert "video_url" in video["data"] and "video_url" not in training["data"]
 
 
 def test_polls_leave_no_reference_cycles(catalog):
