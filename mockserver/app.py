@@ -513,7 +513,7 @@ class MockApp(Starlette):
     the vendor patterns only. Skipping Starlette's two exception layers saves a third of a
     poll's time, and hands the endpoint uvicorn's own `send`, which connection faults need.
     (Keeping that `send` in the scope instead tied each request's objects into a reference
-    cycle, left for the garbage collector: 10 µs a request and a pause every few hundred.)
+    cycle, left for the garbage collector: 6 to 10 µs a request and a pause every few hundred.)
     Another method (405), the admin API, media and unknown paths go through Starlette. An
     endpoint that raises is a bug in the fake: uvicorn logs it and answers 500.
     """

@@ -192,7 +192,7 @@ def test_bodies_follow_id_and_clock_second(virtual_client):
 
 def test_polls_leave_no_reference_cycles(catalog):
     """uvicorn's `send` is a bound method of the object holding the scope. An app that keeps it in
-    the scope turns every request into cyclic garbage: 10 µs each, and a collector pause every few
+    the scope turns every request into cyclic garbage: 6 to 10 µs each, and a collector pause every few
     hundred requests. The requests here must leave nothing for the collector."""
     import gc
 
