@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette._utils import get_route_path  # what Route.matches uses: fixed and patterned paths agree
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -81,7 +82,7 @@ class OperationEndpoint:
         self.examples = mock.catalog.examples[op.name]
         media = not mock.options.vendor_urls
         self.templates = {
-            name: Template(ex.body, op.profile, media, f"{op.name}/{name}")
+            name: Template(f"{op.name}/{name}", ex.body, op.profile, media)
             for name, ex in self.examples.items()
         }
         self.heads: dict[tuple[str | None, int | None, str | None], list[tuple[bytes, bytes]]] = {}
@@ -529,7 +530,7 @@ class MockApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            endpoint = self.exact.get((scope["method"], route_path(scope)))
+            endpoint = self.exact.get((scope["method"], get_route_path(scope)))
             if endpoint is not None:
                 scope["path_params"] = {}
             else:
@@ -547,14 +548,6 @@ class MockApp(Starlette):
                 scope.update(child)
                 return route.app
         return None
-
-
-def route_path(scope: Scope) -> str:
-    """The path without the root path the app is mounted under (what Starlette's routes match)."""
-    path, root = scope["path"], scope.get("root_path")
-    if root and path.startswith(root + "/"):
-        return path[len(root) :]
-    return path
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:

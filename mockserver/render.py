@@ -72,7 +72,8 @@ class Template:
     Serving an example is then a join of a few byte strings instead of a copy and an encode.
     """
 
-    def __init__(self, body: Any, profile: Profile, media: bool = False, name: str = "") -> None:
+    def __init__(self, name: str, body: Any, profile: Profile, media: bool = False) -> None:
+        """`name` is unique across the fake (operation/example): it keys the shared `Recent` memo."""
         raw = dump(personalize_marks(body, profile, media))
         self.parts: list[bytes | tuple[str, str]] = []
         at = 0
