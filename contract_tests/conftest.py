@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mockserver import create_app
-from mockserver.scenarios import Scenario
-from mockserver.state import MockState
+from mockserver.engine.fake import Fake
+from mockserver.engine.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "contract-key"
@@ -29,9 +29,9 @@ def contract_app(*, faithful: bool, catalog=None):
     )
 
 
-def scenarios_by_operation(mock: MockState) -> dict[str, list[Scenario]]:
+def scenarios_by_operation(mock: Fake) -> dict[str, list[Scenario]]:
     return {
-        name: [s for s in mock.scenarios.values() if s.applies_to(op)]
+        name: [s for s in mock.store.scenarios() if s.applies_to(op)]
         for name, op in mock.catalog.operations.items()
         if op.polled  # create and webhook calls start or register things; they do not walk a timeline
     }

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from schemathesis.generation.modes import GenerationMode
 
-from mockserver.catalog import Catalog
-from mockserver.contract import ContractRun, Target
+from mockserver.kit.contract import ContractRun, Target
+from mockserver.spec.catalog import Catalog
 
 from .conftest import KEY, ROOT, contract_app, scenarios_by_operation
 
 
 def run_on(app) -> list:
-    mock = app.state.mock
+    mock = app.state.fake
     return ContractRun(
         mock.catalog.effective,
         Target(app=app, api_key=KEY),
@@ -52,7 +52,7 @@ def test_broken_envelope_is_caught():
 def test_broken_auth_is_caught():
     """A fake that accepts any key while a key list is configured fails ignored_auth."""
     app = contract_app(faithful=False)
-    for validator in app.state.mock.validators.values():
+    for validator in app.state.fake.validators.values():
         validator.api_keys = None
     failures = run_on(app)
     assert any(f.check == "ignored_auth" for f in failures)

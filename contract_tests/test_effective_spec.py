@@ -8,14 +8,14 @@ from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
 )
 
-from mockserver.contract import ContractRun, Target
+from mockserver.kit.contract import ContractRun, Target
 
 from .conftest import KEY, MAX_EXAMPLES, contract_app, scenarios_by_operation
 
 
 def test_effective_spec_all_default_checks():
     app = contract_app(faithful=False)
-    mock = app.state.mock
+    mock = app.state.fake
     run = ContractRun(
         mock.catalog.effective,
         Target(app=app, api_key=KEY),
@@ -26,9 +26,9 @@ def test_effective_spec_all_default_checks():
     assert [f.line() for f in failures] == []
     # every operation x scenario x (positive, negative) ran
     assert run.cases >= 5 * 2 * 2
-    operations = {e["operation"] for e in mock.journal.query()}
+    operations = {e["operation"] for e in mock.store.requests(None, None, None)}
     assert operations == set(mock.catalog.operations)
-    scenarios = {e["scenario"] for e in mock.journal.query()}
+    scenarios = {e["scenario"] for e in mock.store.requests(None, None, None)}
     assert {"heygen-video-too-long", "rate-limited-twice", "joggai-photo-error"} <= scenarios
 
 
@@ -37,7 +37,7 @@ def test_effective_spec_faithful_defaults():
     parameter with HTTP 200 and a code in the body. Checks that demand a 4xx for those cannot
     hold there by design, so they are left out of this mode (the suite above runs them)."""
     app = contract_app(faithful=True)
-    mock = app.state.mock
+    mock = app.state.fake
     run = ContractRun(
         mock.catalog.effective,
         Target(app=app, api_key="any-key"),

@@ -11,8 +11,8 @@ from schemathesis.specs.openapi.checks import (
     negative_data_rejection,
 )
 
-from mockserver.contract import ContractRun, Target
-from mockserver.quirks import BODY_KINDS
+from mockserver.kit.contract import ContractRun, Target
+from mockserver.spec.lint import BODY_KINDS
 
 from .conftest import MAX_EXAMPLES, contract_app, scenarios_by_operation
 
@@ -40,7 +40,7 @@ def lint_keys(catalog) -> set[tuple[str, str]]:
 
 def test_published_spec_failures_equal_lint_findings():
     app = contract_app(faithful=True)
-    mock = app.state.mock
+    mock = app.state.fake
     run = ContractRun(
         mock.catalog.published(),
         Target(app=app, api_key="any-key"),

@@ -1,28 +1,24 @@
-"""The `mockserver` command: serve, lint, spec.
+"""The `mockserver` command: serve, lint, spec, check.
 
 User mistakes come out as one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import gc
-import ipaddress
 import json
-import signal
-import socket
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import Field
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .catalog import Catalog
-from .errors import ConfigError
-from .state import DEFAULT_SCENARIOS, DEFAULT_SPECS
+from .engine.options import flag_name, option_fields
+from .spec.catalog import Catalog
+from .spec.errors import ConfigError
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,14 +35,36 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-specs_option = click.option(
-    "--specs",
-    "specs_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SPECS,
-    show_default="the shipped specs/",
-    help="Folder of OpenAPI files (JSON or YAML), searched recursively.",
-)
+def _flag(field: Field[Any]) -> Callable[[Any], Any]:
+    """One `serve` flag from one Options field: its default, help and type are the field's."""
+    kind = str(field.type).split(" | ")[0]
+    meta = field.metadata
+    kw: dict[str, Any] = {"help": meta["help"], "default": field.default, "show_default": True}
+    if kind == "bool":
+        kw["is_flag"] = True
+    elif meta.get("choices"):
+        kw["type"] = click.Choice(meta["choices"])
+    elif kind == "Path":
+        kw["type"] = click.Path(path_type=Path)
+        kw["show_default"] = f"the shipped {field.default.name}/"
+    elif kind.startswith("frozenset"):
+        kw.update(multiple=True, default=(), show_default=False)
+    else:
+        kw["type"] = {"int": int, "float": float, "str": str}[kind]
+    if meta.get("envvar"):
+        kw["envvar"] = meta["envvar"]
+    return click.option(flag_name(field), field.name, **kw)
+
+
+def specs_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`--specs`, for the commands that only read specs."""
+    return _flag(next(f for f in option_fields() if f.name == "specs_dir"))(fn)
+
+
+def options_flags(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for field in reversed(option_fields()):
+        fn = _flag(field)(fn)
+    return fn
 
 
 @click.group()
@@ -58,177 +76,49 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port; 0 picks a free one.")
-@specs_option
-@click.option(
-    "--scenarios",
-    "scenarios_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SCENARIOS,
-    show_default="the shipped scenarios/",
-    help="Folder of scenario YAML files.",
-)
 @click.option("--no-scenarios", is_flag=True, help="Load no scenario files; every id gets its default.")
-@click.option("--clock", type=click.Choice(["real", "virtual"]), default="real", show_default=True)
-@click.option(
-    "--clock-speed",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="With the real clock: run time this many times faster (100 walks a 10-minute render in 6 s).",
-)
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Answer request violations with the vendor's error instead of recording them.",
-)
-@click.option(
-    "--http-errors",
-    is_flag=True,
-    help="Real HTTP statuses for vendors that put errors in a 200 body (JoggAI).",
-)
-@click.option(
-    "--api-key", "api_keys", multiple=True, help="Accept only these keys (repeatable). Default: any key."
-)
-@click.option("--timeline-cap", default=100_000, show_default=True, type=click.IntRange(min=1))
-@click.option(
-    "--journal-size", default=10_000, show_default=True, type=click.IntRange(min=1), help="Journal ring size."
-)
-@click.option("--polls-per-state", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", type=int, default=None, help="Seed for drawn delays, so a run repeats.")
-@click.option(
-    "--admin-token",
-    envvar="MOCKSERVER_ADMIN_TOKEN",
-    default=None,
-    help="Require 'Authorization: Bearer TOKEN' on /__mock. Needed to listen beyond 127.0.0.1. "
-    "Env: MOCKSERVER_ADMIN_TOKEN.",
-)
-@click.option(
-    "--vendor-urls",
-    is_flag=True,
-    help="Keep the vendor's media URLs in bodies instead of signed links to the fake's own files.",
-)
 @click.option(
     "--ready-file", type=click.Path(path_type=Path), default=None, help="Write the URL here once ready."
 )
+@options_flags
 @user_errors
-def serve(
-    host: str,
-    port: int,
-    specs_dir: Path,
-    scenarios_dir: Path,
-    no_scenarios: bool,
-    clock: str,
-    clock_speed: float,
-    strict: bool,
-    http_errors: bool,
-    api_keys: tuple[str, ...],
-    timeline_cap: int,
-    journal_size: int,
-    polls_per_state: int,
-    seed: int | None,
-    admin_token: str | None,
-    vendor_urls: bool,
-    ready_file: Path | None,
-) -> None:
+def serve(host: str, port: int, no_scenarios: bool, ready_file: Path | None, **flags: Any) -> None:
     """Run the fake on uvicorn."""
-    import uvicorn
+    from .server.app import create_app
+    from .server.runner import bind_socket, is_loopback
+    from .server.runner import serve as run
 
-    from .app import create_app
-
-    if not is_loopback(host) and not admin_token:
+    if not is_loopback(host) and not flags["admin_token"]:
         raise ConfigError(
             f"--host {host}",
             "",
             "the admin API would be open to the network",
             "set --admin-token (or MOCKSERVER_ADMIN_TOKEN), or listen on 127.0.0.1",
         )
-
-    app = create_app(
-        specs_dir,
-        None if no_scenarios else scenarios_dir,
-        clock=clock,
-        clock_speed=clock_speed,
-        strict=strict,
-        http_errors=http_errors,
-        api_keys=frozenset(api_keys) if api_keys else None,
-        timeline_cap=timeline_cap,
-        journal_size=journal_size,
-        polls_per_state=polls_per_state,
-        seed=seed,
-        admin_token=admin_token,
-        vendor_urls=vendor_urls,
-    )
-    sock = bind_socket(host, port)
-    # Everything loaded so far lives for the whole run: keep it out of the collector's scans.
-    gc.collect()
-    gc.freeze()
-    # No WebSocket routes: ws="none" spares importing a WebSocket library, 40 ms of start-up.
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=4, ws="none"
-    )
-    server = uvicorn.Server(config)
-    actual = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{actual}"
-    mock = app.state.mock
-    vendors = Counter(op.vendor for op in mock.catalog.operations.values())
-
-    async def run() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        if server.started:
-            by_vendor = ", ".join(f"{v}: {n}" for v, n in sorted(vendors.items()))
-            click.echo(
-                f"mockserver ready at {url} serving {len(mock.catalog.operations)} operations ({by_vendor}), "
-                f"{len(mock.scenarios)} scenarios, {clock} clock; admin API at {url}/__mock/",
-                err=False,
-            )
-            sys.stdout.flush()
-            if ready_file:
-                ready_file.write_text(url + "\n")
-        await task
-
-    # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal to the
-    # handler it found: make that handler a clean exit 0 instead of death by signal.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, _exit_cleanly)
-    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:  # uvloop where installed
-        runner.run(run())
-
-
-def _exit_cleanly(signum: int, frame: object) -> None:
-    sys.exit(0)
-
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind before starting uvicorn, so a port in use is one clear line."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections: without it Nagle's
-    # algorithm and delayed ACKs hold each response back by about 40 ms.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
+    if ready_file is not None and not ready_file.parent.is_dir():
         raise ConfigError(
-            f"{host}:{port}",
-            "",
-            f"cannot listen there ({exc.strerror})",
-            "stop what uses the port, or pick another with --port (0 picks a free one)",
-        ) from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
+            f"--ready-file {ready_file}", "", "its folder does not exist", "create the folder first"
+        )
+    flags["api_keys"] = frozenset(flags["api_keys"]) if flags["api_keys"] else None
+    if no_scenarios:
+        flags["scenarios_dir"] = None
+    app = create_app(**flags)
+    sock = bind_socket(host, port)
+    fake = app.state.fake
+    vendors = Counter(op.vendor for op in fake.catalog.operations.values())
+    by_vendor = ", ".join(f"{v}: {n}" for v, n in sorted(vendors.items()))
+    scenarios = len(fake.store.scenarios())
+
+    def ready(url: str) -> None:
+        click.echo(
+            f"mockserver ready at {url} serving {len(fake.catalog.operations)} operations ({by_vendor}), "
+            f"{scenarios} scenarios, {flags['clock']} clock; admin API at {url}/__mock/"
+        )
+        sys.stdout.flush()
+        if ready_file:
+            ready_file.write_text(url + "\n")
+
+    run(app, sock, ready)
 
 
 @main.command()
@@ -306,7 +196,7 @@ def check(
             negative_data_rejection,
         )
 
-        from .contract import ContractRun, Target
+        from .kit.contract import ContractRun, Target
     except ImportError as exc:
         raise ConfigError(
             "mockserver check",

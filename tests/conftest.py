@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import create_app
-from mockserver.catalog import Catalog
+from mockserver.spec.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

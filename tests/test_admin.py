@@ -94,8 +94,8 @@ def test_lru_eviction_keeps_memory_bounded(catalog):
     with TestClient(create_app(catalog=catalog, scenarios_dir=None, timeline_cap=50)) as c:
         for i in range(200):
             c.get(f"/v2/avatar_video/id{i}", headers=KEY)
-        mock = c.app.state.mock
-        assert len(mock.timelines) == 50
-        assert mock.timelines.evicted == 150
+        mock = c.app.state.fake
+        assert mock.store.timeline_count()[0] == 50
+        assert mock.store.timeline_count()[1] == 150
         assert c.get("/__mock/timelines/joggai.avatar_video/id0").status_code == 404
         assert c.get("/__mock/timelines/joggai.avatar_video/id199").status_code == 200

@@ -9,8 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import create_app
-from mockserver.catalog import Catalog
-from mockserver.examples import parse_text_example, strip_comments
+from mockserver.spec.bodies import parse_text_example, strip_comments
+from mockserver.spec.catalog import Catalog
 
 from .conftest import KEY, SCENARIOS, SPECS
 

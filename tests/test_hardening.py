@@ -7,9 +7,9 @@ from schemathesis.checks import not_a_server_error
 from starlette.testclient import TestClient
 
 from mockserver import create_app
-from mockserver.admin import ADMIN_SPEC
-from mockserver.contract import ContractRun, Target
-from mockserver.documents import read_document
+from mockserver.kit.contract import ContractRun, Target
+from mockserver.server.admin import ADMIN_SPEC
+from mockserver.spec.reader import read_document
 
 from .conftest import KEY, SCENARIOS, SPECS, run_cli
 

@@ -19,12 +19,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import create_app
-from mockserver.render import dump
-from mockserver.webhooks import DEFAULT_SECRET, verify_signature
+from mockserver.engine.render import dump
+from mockserver.engine.webhooks import verify_signature
 
 from .conftest import KEY, SCENARIOS, SPECS
 from .test_create import JOGG, VIDEO
 
+HEYGEN_DEFAULT_SECRET = "whsec_mockserver"  # the heygen profile's webhooks.default_secret
 DAY = 24 * 3600
 
 
@@ -224,7 +225,7 @@ def test_receiver_down_gets_exactly_three_attempts_five_seconds_apart(fake):
     assert [b - a for a, b in zip(times, times[1:], strict=False)] == [5.0, 5.0]
     assert all(a["status"] is None and "refused" in a["error"] for a in log["attempts"])
     # no registered endpoint: a job's own callback is signed with the documented default secret
-    assert verify_signature(DEFAULT_SECRET, dump(log["payload"]), log["headers"]["Signature"])
+    assert verify_signature(HEYGEN_DEFAULT_SECRET, dump(log["payload"]), log["headers"]["Signature"])
 
 
 def test_a_failing_receiver_is_retried_until_it_answers(fake):
@@ -241,7 +242,7 @@ def test_a_failing_receiver_is_retried_until_it_answers(fake):
         assert [a["status"] for a in log["attempts"]] == [500, 200]
         assert receiver.got[0]["raw"] == receiver.got[1]["raw"]  # a retry resends the same event
         sig = receiver.got[0]["headers"]["Signature"]
-        assert verify_signature(DEFAULT_SECRET, receiver.got[0]["raw"], sig)
+        assert verify_signature(HEYGEN_DEFAULT_SECRET, receiver.got[0]["raw"], sig)
     finally:
         receiver.stop()
 

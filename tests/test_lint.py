@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from mockserver.catalog import Catalog
+from mockserver.spec.catalog import Catalog
 
 from .conftest import ALL_OPERATIONS, KEY, SPECS, run_cli
 
@@ -65,7 +65,8 @@ def test_specific_findings(catalog):
 
 
 def test_every_pointer_resolves_in_its_file(catalog):
-    from mockserver.documents import get, read_document
+    from mockserver.spec.pointers import get
+    from mockserver.spec.reader import read_document
 
     for f in catalog.findings:
         get(read_document(Path(f.spec)), f.pointer)

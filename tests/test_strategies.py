@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import strategies
-from mockserver.examples import status_of
+from mockserver.spec.bodies import status_of
 
 from .test_examples import CATALOG
 

@@ -1,0 +1,100 @@
+"""The fake as a whole, without I/O: its catalog, scenarios, state store, clock and responders.
+
+One `Fake` per app; nothing is global, so two fakes in one test process never share a
+timeline. It is loaded fully at construction, or not at all (a `ConfigError`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from ..spec.catalog import Catalog
+from ..spec.profile import Profile
+from .answer import Answer, Request
+from .clock import Clock, make_clock
+from .create import CreateResponder
+from .endings import Endings
+from .media_links import MediaSigner
+from .options import Options
+from .registry import RegistryResponder
+from .render import Rendered
+from .responder import Responder
+from .scenario import default_scenario, fuzz_scenario, pollable
+from .scenario_file import ScenarioLoader
+from .selection import Selection
+from .store import MemoryStore
+from .validation import RequestValidator
+
+
+class Fake:
+    """Everything one running fake holds and decides."""
+
+    def __init__(self, options: Options, catalog: Catalog | None = None) -> None:
+        self.options = options
+        self.catalog = catalog or Catalog(options.specs_dir)
+        loaded = ScenarioLoader(self.catalog).load_dir(options.scenarios_dir)
+        self.store = MemoryStore(options.timeline_cap, options.journal_size)
+        defaults = {
+            op.name: default_scenario(self.catalog, op, options.polls_per_state)
+            for op in pollable(self.catalog)
+        }
+        self.selection = Selection(self.store, defaults)
+        for scenario in [*defaults.values(), fuzz_scenario(), *loaded]:
+            self.selection.add(scenario)
+        self.validators = {
+            op.name: RequestValidator(op, options.api_keys) for op in self.catalog.operations.values()
+        }
+        self.clock: Clock = make_clock(options.clock, options.clock_speed)
+        self.rng = random.Random(options.seed)
+        self.signer = MediaSigner()
+        self.rendered = Rendered()  # one for all operations, so its bound is the fake's
+        self.responders = self._responders()
+        self.endings = Endings(self.store, self.responders)
+
+    def _responders(self) -> dict[str, Responder]:
+        """One per operation: a create call, a webhook registry call, or a served operation."""
+        ops = self.catalog.operations
+        plain = {name: Responder(op, self) for name, op in ops.items()}
+        out: dict[str, Responder] = {}
+        for name, op in ops.items():
+            call = op.profile.creates.get(name)
+            role = op.profile.webhooks.role(name) if op.profile.webhooks else None
+            if call is not None:
+                out[name] = CreateResponder(op, self, call, plain[call.status])
+            elif role is not None:
+                out[name] = RegistryResponder(op, self, role)
+            else:
+                out[name] = plain[name]
+        for name in ops:  # a create call's status responder is the one that serves polls
+            found = out[name]
+            if isinstance(found, CreateResponder):
+                found.status = out[found.call.status]
+        return out
+
+    def answer(self, operation: str, request: Request) -> Answer:
+        """The engine's whole job: one vendor request in, its answer out."""
+        return self.responders[operation].answer(request, self.clock.now())
+
+    def linker(self, base: str, profile: Profile, rid: str, now: float) -> Callable[[str], str]:
+        return self.signer.linker(base, profile, rid, now)
+
+    def media_ok(self, resource: str, expires: str, signature: str) -> bool:
+        return self.signer.check(resource, expires, signature, self.clock.now())
+
+    def reset(self, rid: str | None = None) -> dict[str, int]:
+        return self.store.reset(rid)
+
+    def health(self) -> dict[str, Any]:
+        held, evicted = self.store.timeline_count()
+        return {
+            "status": "ok",
+            "operations": len(self.catalog.operations),
+            "scenarios": len(self.store.scenarios()),
+            "clock": "virtual" if self.clock.virtual else "real",
+            "now": self.clock.now(),
+            "timelines": held,
+            "evicted": evicted,
+            "requests": self.store.requests_total(),
+        }

@@ -1,0 +1,68 @@
+"""Media that works offline: signed, expiring URLs to tiny real files served by the fake.
+
+The vendors hand out CDN links (`...mp4?Expires=...&Signature=...&Key-Pair-Id=...`) that stop
+working after a while. A client that stores a link instead of the file breaks later, in
+production. Here the links keep that shape and the vendor's lifetime (its profile's
+`media_links`), expire by the fake's clock, and a download answers 403 the way the CDN
+does once they have. Serving the files is the server's (`server/media.py`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from urllib.parse import quote
+
+from ..spec.profile import Profile
+
+PREFIX = "/__media"
+ASSET_TYPES = {
+    "video.mp4": "video/mp4",
+    "thumbnail.jpg": "image/jpeg",
+    "preview.gif": "image/gif",
+    "caption.ass": "text/x-ssa",
+}
+_CLOUDFRONT = bytes.maketrans(b"+=/", b"-_~")
+
+
+class MediaSigner:
+    """Signs and checks media URLs with a key that lives as long as the fake."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key or secrets.token_bytes(32)
+
+    def _signature(self, resource: str, expires: int) -> str:
+        digest = hmac.digest(self.key, f"{resource}?{expires}".encode(), hashlib.sha256)
+        # CloudFront's URL-safe base64: + -> -, = -> _, / -> ~
+        return base64.b64encode(digest).translate(_CLOUDFRONT).decode()
+
+    def linker(self, base: str, profile: Profile, rid: str, now: float) -> Callable[[str], str]:
+        """The links of one body: each asset signed once (a HeyGen body links its video twice)."""
+        links = profile.media_links
+        expires = int(now) + links.lifetime
+        vendor = profile.vendor
+        prefix = f"{base}{PREFIX}/{vendor}/{quote(rid, safe='')}/"
+        made: dict[str, str] = {}
+
+        def link(asset: str) -> str:
+            found = made.get(asset)
+            if found is None:
+                signature = self._signature(f"{vendor}/{rid}/{asset}", expires)
+                found = made[asset] = (
+                    f"{prefix}{asset}?Expires={expires}&Signature={signature}&Key-Pair-Id={links.key_pair_id}"
+                )
+            return found
+
+        return link
+
+    def check(self, resource: str, expires: str, signature: str, now: float) -> bool:
+        """The link is ours, untouched, and not expired."""
+        if not (expires.isascii() and expires.isdigit()) or len(expires) > 18:
+            return False
+        expected = self._signature(resource, int(expires)).encode()
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
+            return False
+        return now < int(expires)

@@ -1,0 +1,118 @@
+"""The one options object: how a fake behaves.
+
+Each field is written once, with its default and its help; `mockserver serve`'s flags and
+the pytest plugin's ini keys are both made from these fields, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import Field, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..spec.errors import ConfigError
+
+
+def shipped(name: str) -> Path:
+    """The shipped `specs/` or `scenarios/`: beside the package in a checkout, else where pip put them."""
+    checkout = Path(__file__).resolve().parent.parent.parent / name
+    installed = Path(sys.prefix) / "share" / "mockserver" / name
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+DEFAULT_SPECS = shipped("specs")
+DEFAULT_SCENARIOS = shipped("scenarios")
+MAX_SPEED = 1e9  # delays vanish, and an hour of it still ends before the year 9999
+
+
+def _help(text: str, flag: str | None = None, **extra: Any) -> Any:
+    """Field metadata: the help line, and the flag's name where it is not the field's."""
+    return {"help": text, "flag": flag, **extra}
+
+
+@dataclass
+class Options:
+    """How the fake behaves; every field is a flag of `mockserver serve` and an ini key of the plugin."""
+
+    specs_dir: Path = field(
+        default=DEFAULT_SPECS,
+        metadata=_help("Folder of OpenAPI files (JSON or YAML), searched recursively.", "--specs"),
+    )
+    scenarios_dir: Path | None = field(
+        default=DEFAULT_SCENARIOS,
+        metadata=_help("Folder of scenario YAML files.", "--scenarios"),
+    )
+    clock: str = field(
+        default="real",
+        metadata=_help("real or virtual (moved only by the admin API).", choices=("real", "virtual")),
+    )
+    clock_speed: float = field(
+        default=1.0,
+        metadata=_help(
+            "With the real clock: run time this many times faster (100 walks a 10-minute render in 6 s)."
+        ),
+    )
+    strict: bool = field(
+        default=False,
+        metadata=_help("Answer request violations with the vendor's error instead of recording them."),
+    )
+    http_errors: bool = field(
+        default=False,
+        metadata=_help("Real HTTP statuses for vendors that put errors in a 200 body (JoggAI)."),
+    )
+    api_keys: frozenset[str] | None = field(
+        default=None, metadata=_help("Accept only these keys (repeatable). Default: any key.", "--api-key")
+    )
+    timeline_cap: int = field(
+        default=100_000, metadata=_help("Timelines kept before the oldest is forgotten.")
+    )
+    journal_size: int = field(default=10_000, metadata=_help("Journal ring size."))
+    polls_per_state: int = field(default=1, metadata=_help("Polls each state of a default timeline lasts."))
+    seed: int | None = field(
+        default=None, metadata=_help("Seed for drawn delays and fuzz bodies, so a run repeats.")
+    )
+    admin_token: str | None = field(
+        default=None,
+        metadata=_help(
+            "Require 'Authorization: Bearer TOKEN' on /__mock. Needed to listen beyond 127.0.0.1. "
+            "Env: MOCKSERVER_ADMIN_TOKEN.",
+            envvar="MOCKSERVER_ADMIN_TOKEN",
+        ),
+    )
+    vendor_urls: bool = field(
+        default=False,
+        metadata=_help(
+            "Keep the vendor's media URLs in bodies instead of signed links to the fake's own files."
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        """Check what a flag, an ini key or a keyword can get wrong, before anything is loaded."""
+        if self.clock not in ("real", "virtual"):
+            self._refuse("clock", "is not a clock", "use 'real' or 'virtual'")
+        if not (math.isfinite(self.clock_speed) and 0 < self.clock_speed <= MAX_SPEED):
+            self._refuse("clock_speed", "is not a speed", f"use a number above 0 and at most {MAX_SPEED:g}")
+        for name in ("timeline_cap", "journal_size", "polls_per_state"):
+            if getattr(self, name) < 1:
+                self._refuse(name, "is below 1", "use a whole number of 1 or more")
+        if self.api_keys is not None:
+            self.api_keys = frozenset(self.api_keys)
+        self.specs_dir = Path(self.specs_dir)
+        if self.scenarios_dir is not None:
+            self.scenarios_dir = Path(self.scenarios_dir)
+
+    def _refuse(self, name: str, problem: str, fix: str) -> None:
+        flag = flag_name(next(f for f in fields(self) if f.name == name))
+        raise ConfigError(f"{flag} {getattr(self, name)}", "", problem, fix)
+
+
+def option_fields() -> list[Any]:
+    """The fields of Options, in order: what the CLI and the plugin turn into flags and ini keys."""
+    return list(fields(Options))
+
+
+def flag_name(field: Field[Any]) -> str:
+    """The option's flag: its own where the field names one, else `--field-name`."""
+    return str(field.metadata.get("flag") or "--" + field.name.replace("_", "-"))

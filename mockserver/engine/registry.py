@@ -1,0 +1,54 @@
+"""The vendor's webhook endpoint registry (add, list, delete), answered in the spec's envelope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..spec.openapi import Operation
+from .answer import Answer, Request
+from .responder import Responder
+from .webhooks import new_endpoint
+
+if TYPE_CHECKING:
+    from .fake import Fake
+
+
+class RegistryResponder(Responder):
+    """One of the registry's three calls: `role` is 'add', 'list' or 'delete'."""
+
+    def __init__(self, op: Operation, fake: Fake, role: str) -> None:
+        super().__init__(op, fake)
+        self.role = role
+        hooks = op.profile.webhooks
+        assert hooks is not None
+        self.hooks = hooks
+        self.envelope = next(ex for ex in self.examples.values() if ex.status_code == 200).body
+
+    def answer(self, request: Request, now: float) -> Answer:
+        entry = self.entry(request, now, self.resource_id(request))
+        answer = self.validate(request, entry)
+        if answer is None:
+            answer = self.registry(request, now, entry)
+        return self.done(answer, entry)
+
+    def registry(self, request: Request, now: float, entry: dict[str, Any]) -> Answer:
+        store, vendor, rid = self.fake.store, self.op.profile.vendor, entry["id"]
+        body = dict(self.envelope) if isinstance(self.envelope, dict) else {}
+        if self.role == "list":
+            body["data"] = [e.record(self.hooks) for e in store.endpoints(vendor)]
+        elif self.role == "delete":
+            if rid is None or not store.remove_endpoint(vendor, rid):
+                return self.error("not_found", f"no webhook endpoint '{rid}'")
+        else:
+            refused, fields = self.checked_body(request.body, entry)
+            if refused is not None:
+                return refused
+            cap = self.hooks.max_endpoints
+            if cap is not None and len(store.endpoints(vendor)) >= cap:
+                return self.error("invalid_parameter", f"at most {cap} webhook endpoints")
+            events = [str(e) for e in fields.get("events") or []]
+            endpoint = new_endpoint(self.hooks, vendor, store.mint_id(), str(fields["url"]), events, now)
+            store.add_endpoint(endpoint)
+            entry["id"] = endpoint.endpoint_id
+            body["data"] = endpoint.record(self.hooks)
+        return Answer(200, body)

@@ -1,0 +1,309 @@
+"""How one vendor operation answers: validate, find the timeline, take a step, render it.
+
+A `Responder` is the engine's side of one operation; create calls and webhook registries
+are kinds of it (`create.py`, `registry.py`). It never touches HTTP: it gets a `Request`
+and the time, and returns an `Answer`, journaling what it did on the way.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from ..spec.bodies import Example
+from ..spec.openapi import Operation
+from ..spec.paths import lookup
+from .answer import Answer, Request
+from .render import Template
+from .scenario import Step
+from .selection import UnknownScenario
+from .validation import Violation
+from .variants import vendor_variant
+
+if TYPE_CHECKING:
+    from .fake import Fake
+
+TERMINAL = ("success", "failure")
+
+
+def parse_prefer(value: str) -> dict[str, str]:
+    """Prism's `Prefer: code=404, example=Failed` header, as a dict."""
+    out: dict[str, str] = {}
+    for part in value.replace(";", ",").split(","):
+        key, sep, val = part.partition("=")
+        if sep:
+            out[key.strip().lower()] = val.strip().strip('"')
+    return out
+
+
+class Responder:
+    """The engine's answer to one operation: a polled resource, or any other call."""
+
+    def __init__(self, op: Operation, fake: Fake) -> None:
+        self.op = op
+        self.fake = fake
+        self.validator = fake.validators[op.name]
+        self.examples = fake.catalog.examples[op.name]
+        media = not fake.options.vendor_urls
+        self.media = media
+        self.templates = {
+            name: Template(f"{op.name}/{name}", ex.body, op.profile, media)
+            for name, ex in self.examples.items()
+        }
+        self.id_param = op.id_parameter
+
+    def answer(self, request: Request, now: float) -> Answer:
+        entry = self.entry(request, now, self.resource_id(request))
+        answer = self.validate(request, entry)
+        rid = entry["id"]
+        if answer is None and rid is None:
+            answer = self.error("invalid_parameter", "missing resource id")
+        if answer is None:
+            answer = self.on_timeline(request, rid, now, entry)
+        return self.done(answer, entry)
+
+    # --- the journal ------------------------------------------------------------------------
+    def entry(self, request: Request, now: float, rid: str | None) -> dict[str, Any]:
+        """The journal entry this request will leave, filled in on the way."""
+        return {
+            "time": now,
+            "method": request.method,
+            "path": request.path,
+            "query": request.query_string,
+            "operation": self.op.name,
+            "id": rid,
+            "scenario": None,
+            "step": None,
+            "status": None,
+            "fault": None,
+            "delay": 0.0,
+            "example": None,
+            "violations": 0,
+        }
+
+    def done(self, answer: Answer, entry: dict[str, Any]) -> Answer:
+        """Journal the answer; what the server sends carries the same scenario, step and example."""
+        entry["status"] = answer.status
+        entry["error"] = answer.error
+        entry["fault"] = answer.fault
+        entry["example"] = answer.example
+        entry["delay"] = round(answer.delay, 6)
+        answer.scenario = entry["scenario"]
+        answer.step = entry["step"]
+        self.fake.store.record(entry)
+        return answer
+
+    def record(self, violations: list[Violation], entry: dict[str, Any]) -> None:
+        """Journal what the request broke, with the id and route it came on."""
+        where = {"id": entry["id"], "method": entry["method"], "path": entry["path"]}
+        for v in violations:
+            self.fake.store.record_violation(v.as_dict() | where)
+        entry["violations"] += len(violations)
+
+    # --- validate ---------------------------------------------------------------------------
+    def resource_id(self, request: Request) -> str | None:
+        p = self.id_param
+        if p is None:
+            return None
+        source = request.path_params if p.location == "path" else request.query
+        return source.get(p.name) or None
+
+    def validate(self, request: Request, entry: dict[str, Any]) -> Answer | None:
+        """None when the request may go on; else the vendor's refusal."""
+        violations = self.validator.check(request.path_params, request.query, request.headers)
+        if not violations:
+            return None
+        self.record(violations, entry)
+        kinds = {v.kind for v in violations}
+        if "auth" in kinds:
+            return self.error("unauthorized")
+        if "missing" in kinds:
+            missing = [v.message for v in violations if v.kind == "missing"]
+            return self.error("invalid_parameter", "; ".join(missing))
+        if self.fake.options.strict:
+            return self.error("invalid_parameter", "; ".join(v.message for v in violations))
+        return None
+
+    def checked_body(self, raw: bytes | None, entry: dict[str, Any]) -> tuple[Answer | None, Any]:
+        """The parsed JSON body, or the vendor's refusal of it (too big, or against the spec)."""
+        if raw is None:
+            return self.error("invalid_parameter", "request body over the size limit"), None
+        violations, body = self.validator.check_body(raw)
+        self.record(violations, entry)
+        if violations:  # the vendors refuse a bad body
+            return self.error("invalid_parameter", "; ".join(v.message for v in violations)), None
+        return None, body
+
+    # --- timeline ---------------------------------------------------------------------------
+    def on_timeline(self, request: Request, rid: str, now: float, entry: dict[str, Any]) -> Answer:
+        fake, op = self.fake, self.op
+        header = request.headers.get("x-mock-scenario")
+        key = (op.name, rid)
+        try:
+            if header:  # checked on every request, so a typo is never silently ignored
+                fake.selection.named(op, header)
+            prefer = parse_prefer(request.headers["prefer"]) if "prefer" in request.headers else {}
+            if "example" in prefer or "code" in prefer:
+                timeline = fake.store.start(key, fake.selection.for_id(op, rid, header), now)
+                entry["scenario"] = timeline.scenario.name
+                return self.prefer(prefer, rid, timeline.first_seen, now, request.base)
+            taken = fake.store.take(key, now)
+            if taken is None:
+                fake.store.start(key, fake.selection.for_id(op, rid, header), now)
+                taken = fake.store.take(key, now)
+                assert taken is not None
+        except UnknownScenario as exc:
+            return self.unknown_scenario(exc, exc.valid)
+        timeline, index, step = taken
+        entry["scenario"] = timeline.scenario.name
+        entry["step"] = index
+        fake.endings.polled(key, now)
+        answer = self.step(step, rid, timeline.first_seen, now, request.base, timeline.polls, request.headers)
+        if step.delay is not None:
+            answer.delay = step.delay.draw(fake.rng)
+        return answer
+
+    def unknown_scenario(self, exc: UnknownScenario, valid: list[str]) -> Answer:
+        return Answer(
+            400,
+            {"error": f"unknown scenario '{exc.name}' for {self.op.name}", "valid_scenarios": valid},
+            error="unknown-scenario",
+        )
+
+    def prefer(self, prefer: dict[str, str], rid: str, created: float, now: float, base: str) -> Answer:
+        """Prism's one-off pick of an example or a status code; the timeline does not move."""
+        if "example" in prefer:
+            example = self.examples.get(prefer["example"])
+            if example is None:
+                return Answer(
+                    400,
+                    {
+                        "error": f"unknown example '{prefer['example']}' for {self.op.name}",
+                        "valid_examples": list(self.examples),
+                    },
+                    error="unknown-example",
+                )
+            return self.example(example, rid, created, now, base)
+        return self.prefer_code(prefer["code"], rid, created, now, base)
+
+    def prefer_code(self, code: str, rid: str, created: float, now: float, base: str) -> Answer:
+        matching = [e for e in self.examples.values() if str(e.status_code) == code]
+        success = self.fake.catalog.by_class(self.op, "success")
+        for example in [e for e in success if e in matching] + matching:
+            return self.example(example, rid, created, now, base)
+        http_errors = self.fake.options.http_errors
+        number = int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
+        err = self.op.profile.error_for_status(number, http_errors) if number is not None else None
+        if err is not None:
+            return self.error(err.name)
+        valid = sorted(
+            {str(e.status_code) for e in self.examples.values()}
+            | {str(e.status_for(http_errors)) for e in self.op.profile.errors.values()}
+        )
+        return Answer(
+            400,
+            {"error": f"no response with code '{code[:20]}' for {self.op.name}", "valid_codes": valid},
+            error="unknown-code",
+        )
+
+    # --- render -----------------------------------------------------------------------------
+    def step(
+        self,
+        step: Step,
+        rid: str,
+        created: float,
+        now: float,
+        base: str,
+        polls: int = 0,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """The answer a step gives; every body goes through the one renderer."""
+        if step.kind == "example":
+            return self.example(self.examples[step.value], rid, created, now, base, step.headers)
+        if step.kind == "outcome":
+            return self.example(self.outcome_example(step), rid, created, now, base, step.headers)
+        if step.kind == "error":
+            answer = self.error(step.value)
+            answer.headers.update(step.headers)
+            return answer
+        if step.kind == "status":
+            return self.body(int(step.value), step.body, rid, created, now, base, dict(step.headers))
+        if step.kind == "fuzz":
+            seed = (headers or {}).get("x-mock-seed") or str(self.fake.options.seed or 0)
+            rnd = random.Random(f"{seed}:{rid}:{polls}")
+            status, body = vendor_variant(self.fake.catalog, self.op, rnd)
+            return self.body(status, body, rid, created, now, base, {"x-mock-seed": seed})
+        # fault: the would-be body is the success one, so a truncated body looks real
+        success = self.fake.catalog.by_class(self.op, "success") or list(self.examples.values())
+        body = success[0].body if success else {}
+        answer = self.body(200, body, rid, created, now, base, dict(step.headers))
+        answer.fault = str(step.value)
+        return answer
+
+    def outcome_example(self, step: Step) -> Example:
+        ranked = self.fake.catalog.by_class(self.op, step.value)
+        return ranked[-1] if step.value == "progress" else ranked[0]
+
+    def example(
+        self,
+        example: Example,
+        rid: str,
+        created: float,
+        now: float,
+        base: str,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        template = self.templates[example.name]
+        key = template.key(rid, created, now, base)
+        assert key is not None
+        rendered = self.fake.rendered
+        payload = rendered.get(key)
+        if payload is None:
+            link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
+            payload = rendered.put(key, template.render(rid, created, now, link))
+        extra = dict(headers) if headers else {}
+        if example.derived:
+            extra["x-mock-derived"] = "true"
+        return Answer(example.status_code, None, extra, payload=payload, example=example.name)
+
+    def body(
+        self, status: int, body: Any, rid: str, created: float, now: float, base: str, headers: dict[str, str]
+    ) -> Answer:
+        """A body made for this request (status, fuzz, fault), rendered like an example."""
+        template = Template(None, body, self.op.profile, self.media)
+        link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
+        return Answer(status, None, headers, payload=template.render(rid, created, now, link))
+
+    def error(self, name: str, detail: str = "") -> Answer:
+        err = self.op.profile.errors[name]
+        status = err.status_for(self.fake.options.http_errors)
+        return Answer(status, err.render(detail), dict(err.headers), error=name)
+
+    # --- endings ----------------------------------------------------------------------------
+    def outcome(self, step: Step) -> str | None:
+        """'success' or 'failure' when serving this step ends a job; cached on the step."""
+        if self.op.name in step.ends:
+            return step.ends[self.op.name]
+        word: str | None = None
+        if step.kind in ("example", "outcome", "status"):
+            status = int(step.value) if step.kind == "status" else self.step_example(step).status_code
+            if status == 200:
+                body = self.step_value(step, "", 0.0, 0.0, None)
+                cls = self.op.profile.status_class(lookup(body, self.op.profile.status_field))
+                word = cls if cls in TERMINAL else None
+        step.ends[self.op.name] = word
+        return word
+
+    def step_example(self, step: Step) -> Example:
+        return self.examples[step.value] if step.kind == "example" else self.outcome_example(step)
+
+    def step_value(self, step: Step, rid: str, created: float, now: float, base: str | None) -> Any:
+        """The body a step serves, as a value (for a webhook payload), media links included."""
+        body = step.body if step.kind == "status" else self.step_example(step).body
+        template = Template(None, body, self.op.profile, self.media)
+        link = (
+            self.fake.linker(base, self.op.profile, rid, now)
+            if base is not None and template.has_media
+            else None
+        )
+        return template.value(rid, created, now, link)

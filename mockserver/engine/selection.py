@@ -1,0 +1,95 @@
+"""Which scenario a timeline starts on: by header, binding, rule, or the operation's default.
+
+Three moments ask, each with its own order:
+- `for_id`: the first request for an id (a poll, or a Prefer look);
+- `for_job`: a job a create call starts, where a rule may match the name it was given;
+- `for_call`: a create call itself (a limit, a failing create), keyed by API key; None
+  when nothing is asked for and the call simply creates.
+"""
+
+from __future__ import annotations
+
+from ..spec.openapi import Operation
+from .scenario import Scenario
+from .store import MemoryStore
+
+
+class UnknownScenario(LookupError):
+    def __init__(self, name: str, valid: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.valid = valid
+
+
+class Selection:
+    """The scenario policy over the store's registered scenarios and bindings."""
+
+    def __init__(self, store: MemoryStore, defaults: dict[str, Scenario]) -> None:
+        self.store = store
+        self.defaults = defaults
+        self.id_rules: list[Scenario] = []
+        self.name_rules: list[Scenario] = []
+
+    def add(self, scenario: Scenario) -> None:
+        """Register (or replace) a scenario; ids already bound keep theirs."""
+        self.store.add_scenario(scenario)
+        self.id_rules = [s for s in self.id_rules if s.name != scenario.name]
+        self.name_rules = [s for s in self.name_rules if s.name != scenario.name]
+        if scenario.match is not None:
+            self.id_rules.append(scenario)
+        if scenario.match_name is not None:
+            self.name_rules.append(scenario)
+
+    def usable(self, op: Operation) -> list[str]:
+        return [s.name for s in self.store.scenarios() if s.applies_to(op)]
+
+    def named(self, op: Operation, name: str) -> Scenario:
+        scenario = self.store.scenario(name)
+        if scenario is None or not scenario.applies_to(op):
+            raise UnknownScenario(name, self.usable(op))
+        return scenario
+
+    def for_id(self, op: Operation, rid: str, header: str | None) -> Scenario:
+        """Header, then admin binding, then id rule, then the operation's default."""
+        if header:
+            return self.named(op, header)
+        bound = self.store.binding((op.name, rid))
+        if bound is not None:
+            found = self.store.scenario(bound)
+            if found is not None and found.applies_to(op):
+                return found
+        for rule in self.id_rules:
+            if rule.applies_to(op) and rule.match is not None and rule.match.search(rid):
+                return rule
+        return self.defaults[op.name]
+
+    def for_job(self, op: Operation, rid: str, header: str | None, names: list[str]) -> Scenario:
+        """The header, then a rule on the name the job was given, then as for any id."""
+        if not header:
+            for rule in self.name_rules:
+                pattern = rule.match_name
+                if rule.applies_to(op) and pattern is not None and any(pattern.search(n) for n in names):
+                    return rule
+        return self.for_id(op, rid, header)
+
+    def for_call(self, op: Operation, key: str, header: str | None) -> Scenario | None:
+        """A create call's own scenario, by header, binding or rule on its API key."""
+        if header:
+            scenario = self.store.scenario(header)
+            return scenario if scenario is not None and scenario.operation == op.name else None
+        bound = self.store.binding((op.name, key))
+        if bound is not None:
+            return self.store.scenario(bound)
+        for rule in self.id_rules:
+            if rule.operation == op.name and rule.match is not None and rule.match.search(key):
+                return rule
+        return None
+
+    def bind(self, op: Operation, rid: str, name: str) -> None:
+        """Bind an id to a scenario; a timeline already on another scenario starts anew."""
+        self.named(op, name)
+        key = (op.name, rid)
+        self.store.bind(key, name)
+        timeline = self.store.timeline(key)
+        if timeline is not None and timeline.scenario.name != name:
+            self.store.forget(key)

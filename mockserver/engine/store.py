@@ -1,0 +1,208 @@
+"""The state store: every piece of mutable state the fake keeps, behind one interface.
+
+Timelines, bindings, registered scenarios, the journal and violations, webhook endpoints,
+jobs and deliveries, rate windows, the due-time schedule and minted ids. The engine reaches
+state only through these methods, never into the containers, so a shared store (Redis,
+for several workers) can implement the same methods later: `take` is the one that must be
+atomic, so that N concurrent polls consume exactly N poll slots, none skipped or repeated.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import deque
+from typing import Any
+
+from .capped import Capped
+from .jobs import Job, Schedule
+from .journal import Journal
+from .rate_window import RateWindows
+from .scenario import Limit, Scenario, Step
+from .timeline import Timeline
+from .webhooks import Delivery, Endpoint
+
+Key = tuple[str, str]  # (operation, resource id)
+
+
+class MemoryStore:
+    """The default store: one process, in memory, each collection bounded."""
+
+    def __init__(self, cap: int = 100_000, journal_size: int = 10_000) -> None:
+        self._lock = threading.Lock()
+        self._timelines: Capped[Key, Timeline] = Capped(cap)
+        self._jobs: Capped[Key, Job] = Capped(cap)
+        self._bindings: dict[Key, str] = {}
+        self._scenarios: dict[str, Scenario] = {}
+        self._journal = Journal(journal_size)
+        self._violations = Journal(journal_size)
+        self._endpoints: dict[str, dict[str, Endpoint]] = {}
+        self._deliveries: deque[Delivery] = deque(maxlen=journal_size)
+        self._windows = RateWindows(cap)
+        self._schedule = Schedule()
+        self.jobs_dropped = 0  # unfinished jobs forgotten past the cap: their webhooks are never sent
+
+    # --- timelines ------------------------------------------------------------------------
+    def take(self, key: Key, now: float) -> tuple[Timeline, int, Step] | None:
+        """Consume one poll of an existing timeline; None when the id has none yet."""
+        with self._lock:
+            timeline = self._timeline(key)
+            if timeline is None:
+                return None
+            index, step = timeline.take(now)
+            return timeline, index, step
+
+    def start(self, key: Key, scenario: Scenario, now: float, *, restart: bool = False) -> Timeline:
+        """The id's timeline, started on `scenario` if it has none (or, with restart, anew)."""
+        with self._lock:
+            timeline = None if restart else self._timeline(key)
+            if timeline is None:
+                timeline = Timeline(key[0], key[1], scenario, first_seen=now, step_started=now)
+                self._timelines.put(key, timeline)
+            return timeline
+
+    def timeline(self, key: Key) -> Timeline | None:
+        """The id's timeline, without consuming a poll."""
+        with self._lock:
+            return self._timeline(key)
+
+    def _timeline(self, key: Key) -> Timeline | None:
+        timeline = self._timelines.get(key)
+        if timeline is None:
+            job = self._jobs.items.get(key)
+            if job is not None:  # forgotten by the LRU, kept by its unfinished job
+                timeline = job.timeline
+                self._timelines.put(key, timeline)
+        return timeline
+
+    def forget(self, key: Key) -> None:
+        with self._lock:
+            self._timelines.pop(key)
+
+    def forget_timelines(self) -> None:
+        """Every id starts afresh; the journal and the rest stay (a contract run between cases)."""
+        with self._lock:
+            self._timelines.clear()
+            self._jobs.clear()
+
+    def timeline_count(self) -> tuple[int, int]:
+        """(timelines held, timelines evicted so far)."""
+        return len(self._timelines), self._timelines.evicted
+
+    # --- scenarios and bindings -----------------------------------------------------------
+    def add_scenario(self, scenario: Scenario) -> None:
+        self._scenarios[scenario.name] = scenario
+
+    def scenario(self, name: str) -> Scenario | None:
+        return self._scenarios.get(name)
+
+    def scenarios(self) -> list[Scenario]:
+        return list(self._scenarios.values())
+
+    def bind(self, key: Key, name: str) -> None:
+        self._bindings[key] = name
+
+    def binding(self, key: Key) -> str | None:
+        return self._bindings.get(key)
+
+    def unbind(self, key: Key) -> bool:
+        return self._bindings.pop(key, None) is not None
+
+    def bindings(self) -> list[tuple[Key, str]]:
+        return list(self._bindings.items())
+
+    # --- journal --------------------------------------------------------------------------
+    def record(self, entry: dict[str, Any]) -> None:
+        self._journal.record(entry)
+
+    def record_violation(self, entry: dict[str, Any]) -> None:
+        self._violations.record(entry)
+
+    def requests(self, operation: str | None, rid: str | None, limit: int | None) -> list[dict[str, Any]]:
+        return self._journal.query(operation, rid, limit)
+
+    def violations(self, operation: str | None, rid: str | None, limit: int | None) -> list[dict[str, Any]]:
+        return self._violations.query(operation, rid, limit)
+
+    def clear_violations(self) -> None:
+        self._violations.clear()
+
+    def requests_total(self) -> int:
+        return self._journal.total
+
+    # --- rate windows ---------------------------------------------------------------------
+    def rate_wait(self, key: Key, limit: Limit, now: float) -> float:
+        """0 and the call is counted, or the seconds until the window lets another in."""
+        with self._lock:
+            return self._windows.wait(key, limit, now)
+
+    # --- webhook endpoints, jobs, deliveries and the schedule -----------------------------
+    def add_endpoint(self, endpoint: Endpoint) -> None:
+        self._endpoints.setdefault(endpoint.vendor, {})[endpoint.endpoint_id] = endpoint
+
+    def endpoints(self, vendor: str) -> list[Endpoint]:
+        return list(self._endpoints.get(vendor, {}).values())
+
+    def all_endpoints(self) -> dict[str, list[Endpoint]]:
+        return {vendor: list(found.values()) for vendor, found in self._endpoints.items()}
+
+    def remove_endpoint(self, vendor: str, endpoint_id: str) -> bool:
+        return self._endpoints.get(vendor, {}).pop(endpoint_id, None) is not None
+
+    def watch(self, job: Job) -> None:
+        """Keep the job until it ends; past the cap the oldest is dropped, and counted."""
+        key = (job.operation, job.rid)
+        with self._lock:
+            self._jobs.pop(key)
+            self.jobs_dropped += len(self._jobs.put(key, job))
+
+    def job(self, key: Key) -> Job | None:
+        return self._jobs.items.get(key)
+
+    def unwatch(self, key: Key) -> Job | None:
+        with self._lock:
+            return self._jobs.pop(key)
+
+    def jobs(self) -> list[Key]:
+        return list(self._jobs.items)
+
+    def add_delivery(self, delivery: Delivery) -> None:
+        self._deliveries.append(delivery)
+
+    def deliveries(self, job_id: str | None = None) -> list[Delivery]:
+        return [d for d in self._deliveries if job_id is None or d.job_id == job_id]
+
+    def schedule(self, due: float, item: Any) -> None:
+        with self._lock:
+            self._schedule.push(due, item)
+
+    def due(self, now: float) -> list[tuple[float, Any]]:
+        with self._lock:
+            return self._schedule.pop_due(now)
+
+    def mint_id(self) -> str:
+        return uuid.uuid4().hex
+
+    # --- reset ----------------------------------------------------------------------------
+    def reset(self, rid: str | None = None) -> dict[str, int]:
+        """Forget one id everywhere, or everything but the scenarios; the counts forgotten."""
+        with self._lock:
+            if rid is None:
+                counts = {"timelines": len(self._timelines), "bindings": len(self._bindings)}
+                for kept in (self._timelines, self._jobs, self._windows, self._schedule, self._deliveries):
+                    kept.clear()
+                self._bindings.clear()
+                self._endpoints.clear()
+                self._journal.clear()
+                self._violations.clear()
+                return counts
+            keys = [k for k in self._timelines.items if k[1] == rid]
+            for key in keys:
+                self._timelines.pop(key)
+                self._jobs.pop(key)
+            bound = [k for k in self._bindings if k[1] == rid]
+            for key in bound:
+                del self._bindings[key]
+            self._journal.clear(rid)
+            self._violations.clear(rid)
+            return {"timelines": len(keys), "bindings": len(bound)}

@@ -1,0 +1,187 @@
+"""The pytest plugin: a live fake for the test session, and the in-process app.
+
+Registered through the `pytest11` entry point, so `pip install mockserver` is enough:
+
+- `mockserver`: a live fake on a free 127.0.0.1 port, started once per session and reset
+  before every test. Use `.url` with any HTTP client; `.bind`, `.advance`, `.register`,
+  `.requests`, `.violations`, `.reset` drive it.
+- `mockserver_app`: a fresh in-process ASGI app, for `httpx.ASGITransport(app)`.
+
+A test that leaves request violations in the journal (a missing key, a missing parameter)
+fails with the list, unless it is marked `@pytest.mark.mockserver_allow_violations`.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import Field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..engine.options import flag_name, option_fields
+
+PLUGIN_DEFAULTS = {"clock": "virtual"}  # tests want time that moves only when they say so
+
+
+def _ini_name(field: Field[Any]) -> str:
+    """`--http-errors` -> `mockserver_http_errors`: the ini key of an Options field."""
+    return "mockserver_" + flag_name(field).lstrip("-").replace("-", "_")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver")
+    group.addoption("--mockserver-specs", default=None, help="Specs folder for the mockserver fixtures.")
+    group.addoption(
+        "--mockserver-scenarios", default=None, help="Scenarios folder for the mockserver fixtures."
+    )
+    for field in option_fields():
+        default = PLUGIN_DEFAULTS.get(field.name, field.default)
+        kind = "linelist" if str(field.type).startswith("frozenset") else "string"
+        parser.addini(
+            _ini_name(field), f"{field.metadata['help']} (default: {default})", type=kind, default=None
+        )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mockserver_allow_violations: the test may leave request violations in the fake's journal"
+    )
+
+
+def _app_options(config: pytest.Config) -> dict[str, Any]:
+    """Options from the ini keys (and the two command-line flags), typed like the Options fields."""
+    out: dict[str, Any] = dict(PLUGIN_DEFAULTS)
+    for field in option_fields():
+        raw = config.getini(_ini_name(field))
+        if raw in (None, "", []):
+            continue
+        out[field.name] = _typed(str(field.type).split(" | ")[0], raw)
+    specs = config.getoption("--mockserver-specs")
+    scenarios = config.getoption("--mockserver-scenarios")
+    if specs:
+        out["specs_dir"] = specs
+    if scenarios:
+        out["scenarios_dir"] = scenarios
+    return out
+
+
+def _typed(kind: str, raw: Any) -> Any:
+    if kind == "bool":
+        return str(raw).strip().lower() in ("true", "1", "yes", "on")
+    if kind.startswith("frozenset"):
+        return frozenset(raw)
+    if kind in ("int", "float"):
+        return {"int": int, "float": float}[kind](raw)
+    return Path(raw) if kind == "Path" else str(raw)
+
+
+class LiveFake:
+    """A handle on a running fake: its URL and its admin API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 - our own 127.0.0.1 URL
+            self.url + path, data=data, method=method, headers={"content-type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own 127.0.0.1 URL
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"mockserver admin {method} {path}: {exc.read().decode()}") from None
+
+    def bind(self, resource_id: str, scenario: str, operation: str | None = None) -> None:
+        """Bind an id to a scenario, on one operation or on every operation the scenario applies to."""
+        if operation is None:
+            ops = [r["operation"] for r in self._call("GET", "/__mock/routes")]
+            usable = {s["name"]: s for s in self._call("GET", "/__mock/scenarios")}
+            if scenario not in usable:
+                raise AssertionError(f"unknown scenario '{scenario}'; known: {', '.join(usable)}")
+            target = usable[scenario]["operation"]
+            ops = ops if target == "*" else [target]
+        else:
+            ops = [operation]
+        for op in ops:
+            self._call(
+                "PUT",
+                f"/__mock/bindings/{op}/{urllib.parse.quote(resource_id, safe='')}",
+                {"scenario": scenario},
+            )
+
+    def register(self, scenario: dict[str, Any]) -> str:
+        """Register a scenario (the file format as a dict), e.g. one drawn by `strategies.timelines`."""
+        body = {k: v for k, v in scenario.items() if k != "name"}
+        self._call("PUT", f"/__mock/scenarios/{urllib.parse.quote(scenario['name'], safe='')}", body)
+        return str(scenario["name"])
+
+    def advance(self, seconds: float) -> float:
+        return float(self._call("POST", "/__mock/clock/advance", {"seconds": seconds})["now"])
+
+    def requests(self, operation: str | None = None, resource_id: str | None = None) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode(
+            {k: v for k, v in {"operation": operation, "id": resource_id}.items() if v}
+        )
+        return list(self._call("GET", "/__mock/requests" + (f"?{query}" if query else "")))
+
+    def violations(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/__mock/violations"))
+
+    def reset(self, resource_id: str | None = None) -> None:
+        self._call("POST", "/__mock/reset", {"id": resource_id} if resource_id else {})
+        if resource_id is None:
+            self._call("DELETE", "/__mock/violations")
+
+
+@pytest.fixture(scope="session")
+def _mockserver_session(pytestconfig: pytest.Config) -> Iterator[LiveFake]:
+    from ..server.app import create_app
+    from ..server.runner import BackgroundServer
+
+    server = BackgroundServer(create_app(**_app_options(pytestconfig)))
+    try:
+        yield LiveFake(server.url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mockserver(_mockserver_session: LiveFake) -> LiveFake:
+    """The session's live fake, reset for this test."""
+    _mockserver_session.reset()
+    return _mockserver_session
+
+
+@pytest.fixture
+def mockserver_app(pytestconfig: pytest.Config) -> Any:
+    """A fresh in-process fake, for `httpx.AsyncClient(transport=httpx.ASGITransport(app))`."""
+    from ..server.app import create_app
+
+    return create_app(**_app_options(pytestconfig))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    fixturenames = getattr(item, "fixturenames", ())
+    if "mockserver" in fixturenames and item.get_closest_marker("mockserver_allow_violations") is None:
+        fake = item.funcargs.get("mockserver")  # type: ignore[attr-defined]
+        if isinstance(fake, LiveFake):
+            found = fake.violations()
+            if found:
+                lines = "\n".join(
+                    f"  {v['method']} {v['path']} ({v['operation']}): {v['message']} [{v['spec']}#{v['pointer']}]"
+                    for v in found
+                )
+                raise AssertionError(
+                    f"the client broke the vendor's spec in {len(found)} request(s):\n{lines}\n"
+                    "(mark the test @pytest.mark.mockserver_allow_violations if that is intended)"
+                )
+    return result

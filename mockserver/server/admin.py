@@ -1,0 +1,252 @@
+"""The admin API under `/__mock/`: JSON in and out, mounted before any vendor route.
+
+It resets state, lists scenarios, binds ids, shows timelines, moves the virtual clock,
+and serves the request journal, the violations and the effective spec.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..engine.fake import Fake
+from ..engine.scenario_file import ScenarioLoader
+from ..engine.selection import UnknownScenario
+from ..spec.errors import ConfigError
+from ..spec.openapi import Operation
+from ..spec.reader import read_document
+
+
+def _mock(request: Request) -> Fake:
+    return request.app.state.fake
+
+
+def _fail(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _fail(400, f"body is not valid JSON ({exc})")
+    if not isinstance(data, dict):
+        return _fail(400, "body must be a JSON object")
+    return data
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse(_mock(request).health())
+
+
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(_mock(request).catalog.effective)
+
+
+ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")
+
+
+async def admin_openapi(request: Request) -> JSONResponse:
+    return JSONResponse(read_document(ADMIN_SPEC))
+
+
+async def lint(request: Request) -> JSONResponse:
+    return JSONResponse([f.as_dict() for f in _mock(request).catalog.findings])
+
+
+async def list_routes(request: Request) -> JSONResponse:
+    catalog = _mock(request).catalog
+    return JSONResponse(
+        [
+            {
+                "operation": op.name,
+                "method": op.method.upper(),
+                "path": op.path,
+                "vendor": op.vendor,
+                "examples": list(catalog.examples[op.name]),
+            }
+            for op in catalog.operations.values()
+        ]
+    )
+
+
+async def scenarios(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    wanted = request.query_params.get("operation")
+    op = mock.catalog.find(wanted) if wanted else None
+    if wanted and op is None:
+        return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(mock.catalog.operations))
+    return JSONResponse([s.as_dict() for s in mock.store.scenarios() if op is None or s.applies_to(op)])
+
+
+async def put_scenario(request: Request) -> JSONResponse:
+    """Register a scenario at run time (JSON in the scenario file format), e.g. a drawn timeline."""
+    mock = _mock(request)
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    body["name"] = request.path_params["name"]
+    try:
+        scenario = ScenarioLoader(mock.catalog).parse(body, "(admin API)")
+    except ConfigError as exc:
+        return _fail(400, exc.line())
+    mock.selection.add(scenario)
+    return JSONResponse(scenario.as_dict())
+
+
+async def reset(request: Request) -> JSONResponse:
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    rid = body.get("id")
+    if rid is not None and not isinstance(rid, str):
+        return _fail(400, "'id' must be a string")
+    return JSONResponse({"reset": _mock(request).reset(rid)})
+
+
+def _operation(request: Request) -> tuple[Fake, Operation, str] | JSONResponse:
+    """The mock, the operation named in the path (name, operationId or 'GET /path'), and the id."""
+    mock = _mock(request)
+    ref, rid = request.path_params["operation"], request.path_params["id"]
+    op = mock.catalog.find(ref)
+    if op is None:
+        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
+    return mock, op, rid
+
+
+async def binding(request: Request) -> JSONResponse:
+    found = _operation(request)
+    if isinstance(found, JSONResponse):
+        return found
+    mock, op, rid = found
+    key = (op.name, rid)
+    if request.method == "DELETE":
+        return JSONResponse({"deleted": mock.store.unbind(key)})
+    if request.method == "GET":
+        return JSONResponse({"operation": op.name, "id": rid, "scenario": mock.store.binding(key)})
+    body = await _json_body(request)
+    if isinstance(body, JSONResponse):
+        return body
+    name = body.get("scenario")
+    if not isinstance(name, str):
+        return _fail(400, 'body must be {"scenario": NAME}', valid_scenarios=mock.selection.usable(op))
+    try:
+        mock.selection.bind(op, rid, name)
+    except UnknownScenario as exc:
+        return _fail(400, f"unknown scenario '{exc.name}' for {op.name}", valid_scenarios=exc.valid)
+    return JSONResponse({"operation": op.name, "id": rid, "scenario": name})
+
+
+async def bindings(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    return JSONResponse([{"family": f, "id": i, "scenario": s} for (f, i), s in mock.store.bindings()])
+
+
+async def timeline(request: Request) -> JSONResponse:
+    found = _operation(request)
+    if isinstance(found, JSONResponse):
+        return found
+    mock, op, rid = found
+    line = mock.store.timeline((op.name, rid))
+    if line is None:
+        return _fail(404, f"no timeline for {op.name} id '{rid}' yet (it starts at the first request)")
+    return JSONResponse(line.as_dict(mock.clock.now()))
+
+
+async def clock(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    if request.method == "POST":
+        body = await _json_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            return _fail(400, 'body must be {"seconds": N} with N a number')
+        try:
+            mock.clock.advance(float(seconds))
+        except ValueError as exc:
+            return _fail(409 if not mock.clock.virtual else 400, str(exc))
+    return JSONResponse({"clock": "virtual" if mock.clock.virtual else "real", "now": mock.clock.now()})
+
+
+def _limit(request: Request) -> int | None:
+    raw = request.query_params.get("limit")
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+async def requests(request: Request) -> JSONResponse:
+    q = request.query_params
+    return JSONResponse(_mock(request).store.requests(q.get("operation"), q.get("id"), _limit(request)))
+
+
+async def violations(request: Request) -> JSONResponse:
+    mock = _mock(request)
+    if request.method == "DELETE":
+        mock.store.clear_violations()
+        return JSONResponse({"cleared": True})
+    q = request.query_params
+    return JSONResponse(mock.store.violations(q.get("operation"), q.get("id"), _limit(request)))
+
+
+async def webhooks(request: Request) -> JSONResponse:
+    store = _mock(request).store
+    job_id = request.query_params.get("job_id")
+    return JSONResponse(
+        {
+            "endpoints": {
+                vendor: [e.__dict__ for e in found] for vendor, found in store.all_endpoints().items()
+            },
+            "watching": [{"operation": f, "id": r} for f, r in store.jobs()],
+            "dropped": store.jobs_dropped,
+            "deliveries": [d.as_dict() for d in store.deliveries(job_id)],
+        }
+    )
+
+
+class AdminGuard:
+    """Requires `Authorization: Bearer TOKEN` on every admin call when a token is configured."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode() if token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.expected is not None and scope["type"] == "http":
+            given = dict(scope["headers"]).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                response = _fail(401, "the admin API needs 'Authorization: Bearer <admin token>'")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/admin/openapi.json", admin_openapi, methods=["GET"]),
+        Route("/lint", lint, methods=["GET"]),
+        Route("/routes", list_routes, methods=["GET"]),
+        Route("/scenarios", scenarios, methods=["GET"]),
+        Route("/scenarios/{name}", put_scenario, methods=["PUT"]),
+        Route("/reset", reset, methods=["POST"]),
+        Route("/bindings", bindings, methods=["GET"]),
+        Route("/bindings/{operation}/{id}", binding, methods=["GET", "PUT", "DELETE"]),
+        Route("/timelines/{operation}/{id}", timeline, methods=["GET"]),
+        Route("/clock", clock, methods=["GET"]),
+        Route("/clock/advance", clock, methods=["POST"]),
+        Route("/requests", requests, methods=["GET"]),
+        Route("/violations", violations, methods=["GET", "DELETE"]),
+        Route("/webhooks", webhooks, methods=["GET"]),
+    ]

@@ -1,0 +1,96 @@
+"""The app factory: the engine's `Fake` under Starlette, with the admin API and media routes.
+
+A vendor request goes in one straight line: route -> parse -> engine (validate, timeline,
+render) -> send. The fake is reached as `app.state.fake`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, Router
+from starlette.types import Receive, Scope, Send
+
+from ..engine.fake import Fake
+from ..engine.options import Options
+from ..spec.catalog import Catalog
+from . import admin, media
+from .delivery import Dispatcher
+from .endpoints import VendorEndpoint
+from .faults import remember
+from .router import VendorRouter
+
+
+class MockApp(Starlette):
+    """Starlette, with the vendor router, and the connection noted for faults before middleware."""
+
+    def __init__(self, fake: Fake) -> None:
+        dispatcher = Dispatcher(fake)
+        super().__init__(exception_handlers={HTTPException: _not_found})
+        self.router = VendorRouter(
+            vendor_routes(fake),
+            [
+                Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), fake.options.admin_token)),
+                *media.routes(),
+            ],
+            lifespan=lambda app: dispatcher.running(),
+        )
+        self.state.fake = fake
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            remember(scope, send)
+        await super().__call__(scope, receive, send)
+
+
+def vendor_routes(fake: Fake) -> list[Route]:
+    """One endpoint per operation; calls with a request body read it."""
+    return [
+        Route(
+            op.path,
+            VendorEndpoint(op.name, fake, reads_body="requestBody" in op.raw),
+            methods=[op.method.upper()],
+            name=op.name,
+        )
+        for op in fake.catalog.operations.values()
+    ]
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        return JSONResponse(
+            {"error": f"method {request.method} not allowed on {request.url.path}"},
+            status_code=405,
+            headers=getattr(exc, "headers", None),
+        )
+    return JSONResponse(
+        {"error": f"no route {request.method} {request.url.path}", "hint": "GET /__mock/routes lists them"},
+        status_code=status,
+    )
+
+
+def create_app(
+    specs_dir: str | Path | None = None,
+    scenarios_dir: str | Path | None | bool = True,
+    *,
+    catalog: Catalog | None = None,
+    **options: Any,
+) -> MockApp:
+    """Build the fake: load specs and scenarios fully, then route. Raises ConfigError on bad input.
+
+    `scenarios_dir=True` means the shipped library; None or False means no scenario files.
+    Other keyword arguments are the fields of `Options` (clock, strict, http_errors, ...).
+    """
+    if specs_dir is not None:
+        options["specs_dir"] = Path(specs_dir)
+    if scenarios_dir is None or scenarios_dir is False:
+        options["scenarios_dir"] = None
+    elif scenarios_dir is not True:
+        options["scenarios_dir"] = Path(scenarios_dir)
+    return MockApp(Fake(Options(**options), catalog))

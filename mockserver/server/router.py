@@ -1,0 +1,56 @@
+"""The app's router: vendor routes found by one dict lookup, everything else as Starlette routes.
+
+Most vendor paths are fixed (`/v1/video_status.get`): a dict finds them, where Starlette's
+router would try the admin, media and every vendor pattern in turn; patterned vendor paths
+are matched against the vendor patterns only. Being the app's router, it sits inside
+Starlette's stack: user middleware and exception handlers apply to vendor routes too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import BaseRoute, Match, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the app's root path, as Starlette's own routes match it."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root) and path != root and path[len(root)] == "/":
+        return path[len(root) :]
+    return "" if root and path == root else path
+
+
+class VendorRouter(Router):
+    """A Router that dispatches vendor operations before scanning its other routes."""
+
+    def __init__(self, vendor: list[Route], routes: list[BaseRoute], **kwargs: Any) -> None:
+        super().__init__(routes=routes + vendor, **kwargs)
+        self.exact: dict[tuple[str, str], ASGIApp] = {}
+        self.patterned = [route for route in vendor if "{" in route.path]
+        for route in vendor:
+            if "{" not in route.path:
+                for method in route.methods or ():
+                    self.exact.setdefault((method, route.path), route.app)
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            endpoint = self.exact.get((scope["method"], route_path(scope)))
+            if endpoint is not None:
+                scope["path_params"] = {}
+            else:
+                endpoint = self._match(scope)
+            if endpoint is not None:
+                await endpoint(scope, receive, send)
+                return
+        await super().app(scope, receive, send)
+
+    def _match(self, scope: Scope) -> ASGIApp | None:
+        for route in self.patterned:
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                scope.update(child)
+                return route.app
+        return None

@@ -1,0 +1,151 @@
+"""Turning documented examples into JSON bodies, and deriving the ones the vendor left out.
+
+HeyGen publishes some examples as strings of JSON wrapped in `//` and `/* */` comments;
+JoggAI publishes none, only schema-level `example` values. Both become plain bodies here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .openapi import Operation
+from .paths import assign, lookup
+from .pointers import join
+from .profile import Profile
+from .schema_view import SchemaView
+
+DERIVED_FAILURE = "Generation failed (derived by mockserver: the vendor documents no failure example)"
+
+
+@dataclass
+class Example:
+    """One body the fake can serve for an operation."""
+
+    name: str
+    status_code: int
+    body: Any
+    pointer: str  # where it stands in the vendor file (the schema, for derived ones)
+    derived: bool = False
+    was_text: bool = False
+
+
+def strip_comments(text: str) -> str:
+    """Remove `//` and `/* */` comments outside JSON strings, so URLs with `//` survive."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+            i += 1
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end == -1 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def parse_text_example(text: str) -> Any:
+    """Parse an example written as (commented) JSON text; ValueError if it is not JSON."""
+    return json.loads(strip_comments(text))
+
+
+def status_of(body: Any, profile: Profile) -> Any:
+    return lookup(body, profile.status_field)
+
+
+def documented(op: Operation) -> tuple[list[Example], list[tuple[str, str]]]:
+    """Every example the vendor wrote for the operation, and the ones that could not be parsed."""
+    examples: list[Example] = []
+    broken: list[tuple[str, str]] = []
+    responses = op.raw.get("responses") or {}
+    for code in responses:
+        if not str(code).isdigit():
+            continue
+        media_ptr = join(op.pointer, "responses", code, "content", "application/json")
+        try:
+            _, media = op.spec.resolver.follow(media_ptr)
+        except KeyError:
+            continue
+        entries: list[tuple[str, str, Any]] = []
+        for name in media.get("examples") or {}:
+            ex_ptr, entry = op.spec.resolver.follow(join(media_ptr, "examples", name))
+            value = entry.get("value") if isinstance(entry, dict) else None
+            entries.append((str(name), join(ex_ptr, "value"), value))
+        if "example" in media:
+            entries.append((str(code), join(media_ptr, "example"), media["example"]))
+        for name, ptr, value in entries:
+            was_text = isinstance(value, str)
+            if was_text:
+                try:
+                    value = parse_text_example(value)
+                except ValueError as exc:
+                    broken.append((ptr, f"example '{name}' is text that is not JSON ({exc})"))
+                    continue
+            examples.append(Example(str(name), int(code), value, ptr, was_text=was_text))
+    return examples, broken
+
+
+def derive(op: Operation, enum_values: list[str]) -> list[Example]:
+    """One coherent body per status value, from schema-level `example`s (JoggAI has no examples)."""
+    schema_ptr = join(op.pointer, "responses", "200", "content", "application/json", "schema")
+    try:
+        view = SchemaView(op.spec.resolver, schema_ptr)
+    except KeyError:
+        return []
+    base = view.assemble()
+    if not isinstance(base, dict):
+        return []
+    profile = op.profile
+    values = enum_values or [status_of(base, profile)]
+    derived: list[Example] = []
+    for value in values:
+        if value is None:
+            continue
+        body = copy.deepcopy(base)
+        assign(body, profile.status_field, value)
+        cls = profile.status_class(value)
+        if cls != "success":
+            _drop_uris(body, view)
+        if cls == "failure":
+            for field_path in profile.failure_message_fields:
+                if view.at_path(field_path) is not None and assign(body, field_path, DERIVED_FAILURE):
+                    break
+        derived.append(Example(str(value), 200, body, view.pointer, derived=True))
+    return derived
+
+
+def _drop_uris(body: Any, view: SchemaView) -> None:
+    """Results exist only once a job succeeds: URL fields go, URL lists become empty."""
+    if not isinstance(body, dict):
+        return
+    for name in list(body):
+        child = view.child(name)
+        if child is None:
+            continue
+        if child.is_uri():
+            if isinstance(body[name], list):
+                body[name] = []
+            else:
+                del body[name]
+        elif isinstance(body[name], dict):
+            _drop_uris(body[name], child)

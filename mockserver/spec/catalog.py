@@ -1,0 +1,114 @@
+"""The catalog: everything the fake knows after reading a specs folder.
+
+Loading happens once, fully, before anything is served: operations, their example bodies,
+the lint findings, and the effective spec. If any part fails, nothing is served.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from .bodies import Example, status_of
+from .lint import Finding, Linter
+from .openapi import Operation, SpecFile, load_specs
+from .pointers import RefResolver
+from .profile import Profiles
+from .repair import effective_document
+from .schema_view import normalize_31
+from .version import VERSION
+
+
+class Catalog:
+    """Operations by name, their bodies, the findings, and the combined effective spec."""
+
+    def __init__(self, specs_dir: str | Path, profiles: Profiles | None = None) -> None:
+        self.specs_dir = Path(specs_dir)
+        self.profiles = profiles or Profiles()
+        specs, operations = load_specs(self.specs_dir, self.profiles)
+        self.specs: list[SpecFile] = specs
+        self.operations: dict[str, Operation] = {op.name: op for op in operations}
+        linter = Linter()
+        self.findings: list[Finding] = linter.run(operations)
+        self.examples: dict[str, dict[str, Example]] = {
+            name: {ex.name: ex for ex in exs} for name, exs in linter.examples.items()
+        }
+        self.effective: dict[str, Any] = self._combine()
+
+    # --- lookups ---------------------------------------------------------------------------
+    def find(self, ref: str) -> Operation | None:
+        """An operation by its name, its vendor operationId, or `METHOD /path`."""
+        if ref in self.operations:
+            return self.operations[ref]
+        for op in self.operations.values():
+            if ref in op.aliases:
+                return op
+        return None
+
+    def by_class(self, op: Operation, cls: str) -> list[Example]:
+        """The 200 examples whose status is of a lifecycle class, in lifecycle order."""
+        found = [
+            ex
+            for ex in self.examples[op.name].values()
+            if ex.status_code == 200 and op.profile.status_class(status_of(ex.body, op.profile)) == cls
+        ]
+        return sorted(found, key=lambda ex: op.profile.progress_rank(status_of(ex.body, op.profile)))
+
+    def response_schema(self, op: Operation, status: int) -> dict[str, Any] | None:
+        responses = self.effective["paths"][op.path][op.method]["responses"]
+        response = responses.get(str(status)) or responses.get("default") or {}
+        return ((response.get("content") or {}).get("application/json") or {}).get("schema")
+
+    # --- the effective spec ----------------------------------------------------------------
+    def _combine(self) -> dict[str, Any]:
+        paths: dict[str, Any] = {}
+        schemes: dict[str, Any] = {}
+        for spec in self.specs:
+            doc = effective_document(spec, self.findings)
+            resolver = RefResolver(doc, spec.label)
+            renames: dict[str, str] = {}
+            for name, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
+                new = name
+                if new in schemes and schemes[new] != scheme:
+                    new = f"{spec.profile.vendor}_{name}"
+                schemes[new] = scheme
+                renames[name] = new
+            for op in self.operations.values():
+                if op.spec is not spec:
+                    continue
+                op_doc = resolver.inline(op.pointer)
+                path_item = resolver.inline(op.pointer.rsplit("/", 1)[0])
+                merged = {p["name"] + p["in"]: p for p in path_item.get("parameters") or []}
+                merged.update({p["name"] + p["in"]: p for p in op_doc.get("parameters") or []})
+                if merged:
+                    op_doc["parameters"] = list(merged.values())
+                security = op_doc.get("security", doc.get("security")) or []
+                op_doc["security"] = [{renames.get(k, k): v for k, v in req.items()} for req in security]
+                if op.operation_id and op.operation_id != op.name:
+                    op_doc["x-vendor-operation-id"] = op.operation_id
+                op_doc["operationId"] = op.name
+                op_doc["x-mock-source"] = {"spec": spec.label, "pointer": op.pointer, "vendor": op.vendor}
+                paths.setdefault(op.path, {})[op.method] = op_doc
+        return {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "mockserver effective spec",
+                "version": VERSION,
+                "description": "The vendor specs as published, with every contradiction repaired "
+                "(see `mockserver lint`). Generated; do not edit.",
+            },
+            "paths": paths,
+            "components": {"securitySchemes": schemes},
+        }
+
+    def published(self) -> dict[str, Any]:
+        """The vendor specs combined without repairs (3.0 `nullable` read as 3.1), for comparison."""
+        combined = copy.deepcopy(self.effective)
+        for spec in self.specs:
+            resolver = RefResolver(normalize_31(copy.deepcopy(spec.doc)), spec.label)
+            for op in self.operations.values():
+                if op.spec is spec:
+                    target = combined["paths"][op.path][op.method]
+                    target["responses"] = resolver.inline(op.pointer + "/responses")
+        return combined

@@ -1,0 +1,234 @@
+"""Loading OpenAPI files from a folder into operations.
+
+Files are kept exactly as published. An `Operation` remembers where it came from
+(file and JSON Pointer), so every later finding can point back into the vendor's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .pointers import RefResolver, join
+from .profile import Profile, Profiles
+from .reader import read_document
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
+READABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+RESERVED_PREFIX = "/__mock"
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str  # path, query, header
+    required: bool
+    schema: dict[str, Any]
+    pointer: str
+
+
+@dataclass
+class SpecFile:
+    """One vendor document as published, with its resolver and profile."""
+
+    label: str
+    path: Path
+    doc: dict[str, Any]
+    version: str
+    profile: Profile
+    resolver: RefResolver
+
+
+@dataclass
+class Operation:
+    """One method on one path of one spec file."""
+
+    name: str
+    method: str
+    path: str
+    spec: SpecFile
+    pointer: str
+    operation_id: str | None
+    parameters: list[Parameter]
+    auth_headers: list[str]
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def vendor(self) -> str:
+        return self.spec.profile.vendor
+
+    @property
+    def profile(self) -> Profile:
+        return self.spec.profile
+
+    @property
+    def id_parameter(self) -> Parameter | None:
+        """The parameter that names the resource: the first path one, else a required query one."""
+        for loc in ("path", "query"):
+            for p in self.parameters:
+                if p.location == loc and (loc == "path" or p.required):
+                    return p
+        return None
+
+    @property
+    def polled(self) -> bool:
+        """A GET that names a resource: what scenarios walk (a DELETE by id is not polled)."""
+        return self.method == "get" and self.id_parameter is not None
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.spec.resolver.follow(self.pointer)[1]
+
+
+def readable_name(method: str, path: str, suffixes: list[str] = ()) -> str:  # type: ignore[assignment]
+    """`GET /v2/video_avatar/{avatar_id}` -> `video_avatar`; other methods get a prefix.
+
+    `suffixes` are the vendor's own path endings to drop (HeyGen's `.get`), from its profile.
+    """
+    words: list[str] = []
+    for segment in path.strip("/").split("/"):
+        if not segment or segment.startswith("{") or re.fullmatch(r"v\d+", segment):
+            continue
+        for suffix in suffixes:
+            segment = segment.removesuffix(suffix)
+        words.append(re.sub(r"[^A-Za-z0-9]+", "_", segment).strip("_").lower())
+    base = "_".join(w for w in words if w) or "root"
+    return base if method == "get" else f"{method}_{base}"
+
+
+def _check_openapi(doc: Any, label: str) -> str:
+    if not isinstance(doc, dict):
+        raise ConfigError(label, "", "not an OpenAPI document (top level is not a mapping)", "remove it")
+    version = doc.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3."):
+        got = f"'{version}'" if version else "no 'openapi' field"
+        raise ConfigError(
+            label, "/openapi", f"unsupported OpenAPI version ({got})", "use an OpenAPI 3.0 or 3.1 document"
+        )
+    if not isinstance(doc.get("paths"), dict) or not doc["paths"]:
+        raise ConfigError(label, "/paths", "no paths", "add at least one path, or remove the file")
+    return version
+
+
+def _parameters(spec: SpecFile, path_ptr: str, op_ptr: str) -> list[Parameter]:
+    """Path-level then operation-level parameters, the latter overriding by (name, in)."""
+    found: dict[tuple[str, str], Parameter] = {}
+    for owner in (path_ptr, op_ptr):
+        node = spec.resolver.follow(owner)[1]
+        for i, _ in enumerate(node.get("parameters") or []):
+            ptr, param = spec.resolver.follow(join(owner, "parameters", i))
+            if not isinstance(param, dict) or "name" not in param or "in" not in param:
+                raise ConfigError(spec.label, ptr, "parameter without 'name' and 'in'", "add both")
+            schema = spec.resolver.inline(join(ptr, "schema")) if "schema" in param else {}
+            loc = str(param["in"])
+            found[(param["name"], loc)] = Parameter(
+                name=str(param["name"]),
+                location=loc,
+                required=bool(param.get("required", loc == "path")),
+                schema=schema,
+                pointer=ptr,
+            )
+    return list(found.values())
+
+
+def _auth_headers(spec: SpecFile, op: dict[str, Any]) -> list[str]:
+    """Header names of apiKey security schemes the operation requires."""
+    requirements = op.get("security", spec.doc.get("security")) or []
+    schemes = (spec.doc.get("components") or {}).get("securitySchemes") or {}
+    headers: list[str] = []
+    for requirement in requirements:
+        for scheme_name in requirement or {}:
+            scheme = schemes.get(scheme_name) or {}
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                headers.append(str(scheme["name"]).lower())
+    return headers
+
+
+def spec_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in SPEC_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def load_specs(folder: Path, profiles: Profiles | None = None) -> tuple[list[SpecFile], list[Operation]]:
+    """Every spec file under folder and every operation in them, named and checked for clashes."""
+    profiles = profiles or Profiles()
+    if not folder.is_dir():
+        raise ConfigError(
+            str(folder), "", "specs folder does not exist", "pass --specs DIR with OpenAPI files"
+        )
+    files = spec_files(folder)
+    if not files:
+        raise ConfigError(
+            str(folder), "", "no OpenAPI files (.json, .yaml, .yml) in the specs folder", "add vendor specs"
+        )
+    specs: list[SpecFile] = []
+    operations: list[Operation] = []
+    claimed: dict[tuple[str, str], Operation] = {}
+    names: dict[str, Operation] = {}
+    for path in files:
+        label = str(path)
+        doc = read_document(path, label)
+        version = _check_openapi(doc, label)
+        rel = path.relative_to(folder)
+        folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
+        spec = SpecFile(
+            label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label)
+        )
+        specs.append(spec)
+        for api_path, item in doc["paths"].items():
+            path_ptr = join("", "paths", api_path)
+            if not isinstance(api_path, str) or not api_path.startswith("/"):
+                raise ConfigError(label, path_ptr, "path does not start with '/'", "write it as '/v1/...'")
+            if api_path.startswith(RESERVED_PREFIX):
+                raise ConfigError(
+                    label,
+                    path_ptr,
+                    f"path is under {RESERVED_PREFIX}, the fake's admin API",
+                    "rename the path",
+                )
+            _, item = spec.resolver.follow(path_ptr)
+            for method in METHODS:
+                if method not in (item or {}):
+                    continue
+                op_ptr = join(path_ptr, method)
+                raw = spec.resolver.follow(op_ptr)[1]
+                key = (method, _route_shape(api_path))
+                if key in claimed:
+                    other = claimed[key]
+                    raise ConfigError(
+                        label,
+                        op_ptr,
+                        f"{method.upper()} {api_path} is already defined in {other.spec.label}",
+                        "keep each path in one spec file; remove one of the two",
+                    )
+                op_id = raw.get("operationId") if isinstance(raw, dict) else None
+                name = f"{spec.profile.vendor}.{readable_name(method, api_path, spec.profile.name_suffixes)}"
+                if name in names:
+                    name = f"{name}_{len([n for n in names if n.startswith(name)]) + 1}"
+                op = Operation(
+                    name=name,
+                    method=method,
+                    path=api_path,
+                    spec=spec,
+                    pointer=op_ptr,
+                    operation_id=op_id if isinstance(op_id, str) else None,
+                    parameters=_parameters(spec, path_ptr, op_ptr),
+                    auth_headers=_auth_headers(spec, raw),
+                )
+                op.aliases = [a for a in (op.operation_id, f"{method.upper()} {api_path}") if a]
+                names[name] = op
+                claimed[key] = op
+                operations.append(op)
+    return specs, operations
+
+
+def _route_shape(path: str) -> str:
+    """Paths that differ only in parameter names clash: /a/{x} and /a/{y}."""
+    return re.sub(r"\{[^}]*\}", "{}", path)

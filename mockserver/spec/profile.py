@@ -1,0 +1,234 @@
+"""Vendor profiles: error envelopes, id fields and status words, kept as data.
+
+The specs say what a vendor's bodies look like; a profile says what the specs leave out
+(how an auth failure looks, where the id sits, which statuses are terminal). Code reads
+these facts from here instead of branching on the vendor's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from .errors import ConfigError
+from .placeholders import fill
+from .reader import read_document
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+ERROR_NAMES = (
+    "unauthorized",
+    "not_found",
+    "invalid_parameter",
+    "insufficient_credit",
+    "no_permission",
+    "rate_limited",
+    "server_error",
+)
+
+
+@dataclass
+class VendorError:
+    """One error a vendor answers, in its own envelope."""
+
+    name: str
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    http_status: int | None = None
+    inferred: bool = False
+
+    def status_for(self, http_errors: bool) -> int:
+        return self.http_status if http_errors and self.http_status else self.status
+
+    transient: bool = False  # an error a client should retry (a rate limit, a 500)
+
+    def render(self, detail: str = "") -> Any:
+        """The body with `{detail}` filled in; without a detail, its lead-in (`: `) goes too."""
+        return _trim(fill(self.body, {"detail": detail}), self.body)
+
+
+@dataclass
+class CreateCall:
+    """A create operation: the status operation its new id is polled on, and where the id comes from."""
+
+    status: str
+    id_from_body: str | None = None
+    name_fields: list[str] = field(default_factory=list)
+    callback_field: str | None = None  # the request field with a per-job webhook URL
+    events: dict[str, WebhookEvent] = field(default_factory=dict)  # by outcome: success, failure
+
+
+@dataclass
+class WebhookEvent:
+    """What a job sends when it ends one way: the event's name and its payload template.
+
+    In a template a string "{name}" is replaced by a value: id, event, event_id, timestamp,
+    failure (the failure message), request.FIELD (of the create call) or body.PATH (of the
+    terminal status body, media links included).
+    """
+
+    name: str
+    payload: Any
+
+
+@dataclass
+class WebhookProfile:
+    """The vendor's webhook endpoint operations, how an endpoint looks, and how deliveries are signed."""
+
+    add: str
+    list: str
+    delete: str
+    record: dict[str, Any]
+    signature_header: str
+    secret_prefix: str
+    default_secret: str  # signs callbacks to a job's own URL while no endpoint is registered
+    attempts: int
+    retry_every: float
+    timeout: float
+    headers: dict[str, str] = field(default_factory=dict)
+    max_endpoints: int | None = None
+    inferred: list[str] = field(default_factory=list)
+
+    def role(self, operation: str) -> str | None:
+        """'add', 'list' or 'delete' for one of these operations, else None."""
+        return next((r for r in ("add", "list", "delete") if getattr(self, r) == operation), None)
+
+
+@dataclass
+class MediaLinks:
+    """How the vendor's CDN links look and live: their lifetime and CloudFront key pair id."""
+
+    lifetime: int
+    key_pair_id: str
+
+
+@dataclass
+class Profile:
+    vendor: str
+    hosts: list[str]
+    auth_header: str
+    id_fields: list[str]
+    created_fields: list[str]
+    updated_fields: list[str]
+    status_field: str
+    progress: list[str]
+    success: list[str]
+    failure: list[str]
+    failure_message_fields: list[str]
+    error_schema: dict[str, Any]
+    errors: dict[str, VendorError]
+    creates: dict[str, CreateCall] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)  # body field -> asset served by the fake
+    media_links: MediaLinks | None = None
+    webhooks: WebhookProfile | None = None
+    name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
+
+    def status_class(self, status: Any) -> str | None:
+        """'progress', 'success' or 'failure' for a status word, None if unknown."""
+        word = str(status).lower() if status is not None else ""
+        for name in ("success", "failure", "progress"):
+            if word in getattr(self, name):
+                return name
+        return None
+
+    def progress_rank(self, status: Any) -> int:
+        word = str(status).lower()
+        return self.progress.index(word) if word in self.progress else len(self.progress)
+
+    def error_for_status(self, code: int, http_errors: bool) -> VendorError | None:
+        for err in self.errors.values():
+            if err.status_for(http_errors) == code or err.http_status == code:
+                return err
+        return None
+
+
+def _profile_from(data: Any, label: str) -> Profile:
+    def need(key: str) -> Any:
+        if not isinstance(data, dict) or key not in data:
+            raise ConfigError(label, f"/{key}", f"missing '{key}'", f"add '{key}' to the profile")
+        return data[key]
+
+    raw_errors = need("errors")
+    errors: dict[str, VendorError] = {}
+    for name in ERROR_NAMES:
+        if name not in raw_errors:
+            raise ConfigError(
+                label,
+                f"/errors/{name}",
+                f"missing error '{name}'",
+                f"define every error a scenario can name: {', '.join(ERROR_NAMES)}",
+            )
+    for name, spec in raw_errors.items():
+        errors[name] = VendorError(
+            name=name,
+            status=int(spec["status"]),
+            body=spec["body"],
+            headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
+            http_status=spec.get("http_status"),
+            inferred=bool(spec.get("inferred", False)),
+            transient=bool(spec.get("transient", False)),
+        )
+    statuses = need("statuses")
+    stamps = data.get("timestamps") or {}
+    return Profile(
+        vendor=str(need("vendor")),
+        hosts=[str(h) for h in data.get("hosts") or []],
+        auth_header=str(need("auth_header")).lower(),
+        id_fields=list(need("id_fields")),
+        created_fields=list(stamps.get("created") or []),
+        updated_fields=list(stamps.get("updated") or []),
+        status_field=str(need("status_field")),
+        progress=[s.lower() for s in statuses.get("progress", [])],
+        success=[s.lower() for s in statuses.get("success", [])],
+        failure=[s.lower() for s in statuses.get("failure", [])],
+        failure_message_fields=list(data.get("failure_message_fields") or []),
+        error_schema=need("error_schema"),
+        errors=errors,
+        creates={
+            name: CreateCall(
+                status=str(spec["status"]),
+                id_from_body=spec.get("id_from_body"),
+                name_fields=list(spec.get("name_fields") or []),
+                callback_field=spec.get("callback_field"),
+                events={
+                    outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
+                    for outcome, ev in (spec.get("events") or {}).items()
+                },
+            )
+            for name, spec in (data.get("creates") or {}).items()
+        },
+        media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
+        media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
+        webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
+        name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
+    )
+
+
+class Profiles:
+    """All known vendor profiles, and the rule that picks one for a spec file."""
+
+    def __init__(self, folder: Path = PROFILE_DIR) -> None:
+        self.by_vendor: dict[str, Profile] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            profile = _profile_from(read_document(path), str(path))
+            self.by_vendor[profile.vendor] = profile
+
+    def for_spec(self, doc: dict[str, Any], folder_name: str) -> Profile:
+        """The profile whose host matches the spec's servers, else its folder's, else generic."""
+        for server in doc.get("servers") or []:
+            host = urlparse(str(server.get("url", ""))).hostname if isinstance(server, dict) else None
+            for profile in self.by_vendor.values():
+                if host and host in profile.hosts:
+                    return profile
+        return self.by_vendor.get(folder_name) or self.by_vendor["generic"]
+
+
+def _trim(filled: Any, template: Any) -> Any:
+    """Strip the `: ` left where an empty `{detail}` stood (`Invalid parameter: ` -> `Invalid parameter`)."""
+    if isinstance(filled, dict) and isinstance(template, dict):
+        return {k: _trim(v, template.get(k)) for k, v in filled.items()}
+    if isinstance(filled, str) and isinstance(template, str) and "{detail}" in template:
+        return filled.rstrip(": ")
+    return filled
