@@ -160,8 +160,12 @@ class MemoryStore:
         return self._jobs.items.get(key)
 
     def unwatch(self, key: Key) -> Job | None:
+        """The job has ended: its timeline stays, as the most recent, for the polls that follow."""
         with self._lock:
-            return self._jobs.pop(key)
+            job = self._jobs.pop(key)
+            if job is not None and self._timelines.items.get(key) is None:
+                self._timelines.put(key, job.timeline)
+            return job
 
     def jobs(self) -> list[Key]:
         return list(self._jobs.items)
@@ -180,6 +184,10 @@ class MemoryStore:
         with self._lock:
             return self._schedule.pop_due(now)
 
+    def scheduled(self) -> int:
+        """How many entries wait on the due-time heap (stale ones included until popped)."""
+        return len(self._schedule)
+
     def mint_id(self) -> str:
         return uuid.uuid4().hex
 
@@ -197,6 +205,7 @@ class MemoryStore:
                 self._violations.clear()
                 return counts
             keys = [k for k in self._timelines.items if k[1] == rid]
+            keys += [k for k in self._jobs.items if k[1] == rid and k not in keys]
             for key in keys:
                 self._timelines.pop(key)
                 self._jobs.pop(key)
