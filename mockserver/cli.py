@@ -186,8 +186,6 @@ def check(
     vendor_defaults: bool,
 ) -> None:
     """Run schemathesis's checks against a live server; exit 1 on any failure."""
-    import fnmatch
-
     try:
         import requests
         from schemathesis.specs.openapi.checks import (
@@ -208,19 +206,7 @@ def check(
     catalog = Catalog(specs_dir)
     document = catalog.effective if which == "effective" else catalog.published()
     if operations:
-        for path, item in list(document["paths"].items()):
-            for method in list(item):
-                if not any(fnmatch.fnmatch(item[method].get("operationId", ""), p) for p in operations):
-                    del item[method]
-            if not item:
-                del document["paths"][path]
-        if not document["paths"]:
-            raise ConfigError(
-                "--operation",
-                "",
-                f"no operation matches {', '.join(operations)}",
-                f"use one of {', '.join(catalog.operations)}",
-            )
+        _only_operations(document, operations, list(catalog.operations))
     base = base_url.rstrip("/")
     try:
         health = requests.get(base + "/__mock/health", timeout=5)
@@ -240,3 +226,19 @@ def check(
         click.echo(failure.line())
     click.echo(f"{run.cases} cases against {base} ({which} spec): {len(failures)} distinct failures")
     sys.exit(1 if failures else 0)
+
+
+def _only_operations(document: dict[str, Any], patterns: tuple[str, ...], known: list[str]) -> None:
+    """Keep the operations whose operationId matches one of the fnmatch patterns."""
+    import fnmatch
+
+    for path, item in list(document["paths"].items()):
+        for method in list(item):
+            if not any(fnmatch.fnmatch(item[method].get("operationId", ""), p) for p in patterns):
+                del item[method]
+        if not item:
+            del document["paths"][path]
+    if not document["paths"]:
+        raise ConfigError(
+            "--operation", "", f"no operation matches {', '.join(patterns)}", f"use one of {', '.join(known)}"
+        )

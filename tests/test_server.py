@@ -143,7 +143,7 @@ def test_violations_recorded_or_refused_with_strict(tmp_path):
 
 
 def test_fixed_paths_answer_the_same_behind_a_root_path(catalog):
-    """Fixed vendor paths skip Starlette's route scan; behind a root path they take it. Same answer."""
+    """The vendor router finds fixed paths below a root path as Starlette's own routes find the admin's."""
     from starlette.testclient import TestClient
 
     from mockserver import create_app
@@ -154,6 +154,7 @@ def test_fixed_paths_answer_the_same_behind_a_root_path(catalog):
             r = c.get(f"{root_path}/v1/video_status.get", params={"video_id": "r1"}, headers=KEY)
             assert r.status_code == 200
             assert r.headers["x-mock-operation"] == "heygen.video_status"
+            assert c.get(f"{root_path}/__mock/health").status_code == 200
             return r.json()
 
     plain, behind = body(""), body("/api")

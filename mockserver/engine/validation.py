@@ -106,23 +106,8 @@ class RequestValidator:
     def check(
         self, path_params: Mapping[str, str], query: Mapping[str, str], headers: Mapping[str, str]
     ) -> list[Violation]:
-        op, out = self.op, []
-        label = op.spec.label
-        security = self.security_pointer
-        for header in op.auth_headers:
-            key = headers.get(header)
-            if not key:
-                out.append(Violation(op.name, "auth", security, f"missing the {header} header", label))
-            elif self.api_keys is not None and key not in self.api_keys:
-                out.append(
-                    Violation(
-                        op.name,
-                        "auth",
-                        security,
-                        f"the {header} key is not a known key",
-                        label,
-                    )
-                )
+        """The request's violations of its auth and parameters (the body is `check_body`'s)."""
+        out = self._auth(headers)
         sources = {"path": path_params, "query": query, "header": headers}
         for p, compiled in self.params:
             source = sources.get(p.location)
@@ -131,29 +116,27 @@ class RequestValidator:
             raw = source.get(p.name.lower() if p.location == "header" else p.name)
             if raw is None or (raw == "" and p.required):  # an empty id is no id
                 if p.required:
-                    out.append(
-                        Violation(
-                            op.name,
-                            "missing",
-                            p.pointer,
-                            f"missing required {p.location} parameter '{p.name}'",
-                            label,
-                        )
-                    )
+                    message = f"missing required {p.location} parameter '{p.name}'"
+                    out.append(Violation(self.op.name, "missing", p.pointer, message, self.op.spec.label))
                 continue
             if compiled is not None:
                 value = _coerce(raw, p.schema)
-                if compiled.is_valid(value):
-                    continue
-                for err in compiled.iter_errors(value):
-                    out.append(
-                        Violation(
-                            op.name,
-                            "invalid",
-                            join(p.pointer, "schema"),
-                            f"{p.location} parameter '{p.name}': {err.message}",
-                            label,
-                        )
-                    )
-                    break
+                if not compiled.is_valid(value):
+                    err = next(iter(compiled.iter_errors(value)))
+                    message = f"{p.location} parameter '{p.name}': {err.message}"
+                    at = join(p.pointer, "schema")
+                    out.append(Violation(self.op.name, "invalid", at, message, self.op.spec.label))
+        return out
+
+    def _auth(self, headers: Mapping[str, str]) -> list[Violation]:
+        op, out = self.op, []
+        for header in op.auth_headers:
+            key = headers.get(header)
+            if not key:
+                message = f"missing the {header} header"
+            elif self.api_keys is not None and key not in self.api_keys:
+                message = f"the {header} key is not a known key"
+            else:
+                continue
+            out.append(Violation(op.name, "auth", self.security_pointer, message, op.spec.label))
         return out
