@@ -159,6 +159,23 @@ def spec_files(folder: Path) -> list[Path]:
 def load_specs(folder: Path, profiles: Profiles | None = None) -> tuple[list[SpecFile], list[Operation]]:
     """Every spec file under folder and every operation in them, named and checked for clashes."""
     profiles = profiles or Profiles()
+    specs: list[SpecFile] = []
+    operations = _Operations()
+    for path in _files_in(folder):
+        spec = _load_spec(path, folder, profiles)
+        specs.append(spec)
+        for api_path in spec.doc["paths"]:
+            path_ptr = join("", "paths", api_path)
+            _check_path(spec.label, path_ptr, api_path)
+            _, item = spec.resolver.follow(path_ptr)
+            for method in METHODS:
+                if method in (item or {}):
+                    operations.add(spec, method, api_path, path_ptr)
+    return specs, operations.all
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The spec files, failing early on a folder with nothing to serve."""
     if not folder.is_dir():
         raise ConfigError(
             str(folder), "", "specs folder does not exist", "pass --specs DIR with OpenAPI files"
@@ -168,65 +185,74 @@ def load_specs(folder: Path, profiles: Profiles | None = None) -> tuple[list[Spe
         raise ConfigError(
             str(folder), "", "no OpenAPI files (.json, .yaml, .yml) in the specs folder", "add vendor specs"
         )
-    specs: list[SpecFile] = []
-    operations: list[Operation] = []
-    claimed: dict[tuple[str, str], Operation] = {}
-    names: dict[str, Operation] = {}
-    for path in files:
-        label = str(path)
-        doc = read_document(path, label)
-        version = _check_openapi(doc, label)
-        rel = path.relative_to(folder)
-        folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
-        spec = SpecFile(
-            label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label)
+    return files
+
+
+def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
+    """One file, with the profile its servers (or, failing that, its sub-folder) name."""
+    label = str(path)
+    doc = read_document(path, label)
+    version = _check_openapi(doc, label)
+    rel = path.relative_to(folder)
+    folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
+    return SpecFile(label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label))
+
+
+def _check_path(label: str, path_ptr: str, api_path: Any) -> None:
+    if not isinstance(api_path, str) or not api_path.startswith("/"):
+        raise ConfigError(label, path_ptr, "path does not start with '/'", "write it as '/v1/...'")
+    if api_path.startswith(RESERVED_PREFIX):
+        raise ConfigError(
+            label,
+            path_ptr,
+            f"path is under {RESERVED_PREFIX}, the fake's admin API",
+            "rename the path",
         )
-        specs.append(spec)
-        for api_path, item in doc["paths"].items():
-            path_ptr = join("", "paths", api_path)
-            if not isinstance(api_path, str) or not api_path.startswith("/"):
-                raise ConfigError(label, path_ptr, "path does not start with '/'", "write it as '/v1/...'")
-            if api_path.startswith(RESERVED_PREFIX):
-                raise ConfigError(
-                    label,
-                    path_ptr,
-                    f"path is under {RESERVED_PREFIX}, the fake's admin API",
-                    "rename the path",
-                )
-            _, item = spec.resolver.follow(path_ptr)
-            for method in METHODS:
-                if method not in (item or {}):
-                    continue
-                op_ptr = join(path_ptr, method)
-                raw = spec.resolver.follow(op_ptr)[1]
-                key = (method, _route_shape(api_path))
-                if key in claimed:
-                    other = claimed[key]
-                    raise ConfigError(
-                        label,
-                        op_ptr,
-                        f"{method.upper()} {api_path} is already defined in {other.spec.label}",
-                        "keep each path in one spec file; remove one of the two",
-                    )
-                op_id = raw.get("operationId") if isinstance(raw, dict) else None
-                name = f"{spec.profile.vendor}.{readable_name(method, api_path, spec.profile.name_suffixes)}"
-                if name in names:
-                    name = f"{name}_{len([n for n in names if n.startswith(name)]) + 1}"
-                op = Operation(
-                    name=name,
-                    method=method,
-                    path=api_path,
-                    spec=spec,
-                    pointer=op_ptr,
-                    operation_id=op_id if isinstance(op_id, str) else None,
-                    parameters=_parameters(spec, path_ptr, op_ptr),
-                    auth_headers=_auth_headers(spec, raw),
-                )
-                op.aliases = [a for a in (op.operation_id, f"{method.upper()} {api_path}") if a]
-                names[name] = op
-                claimed[key] = op
-                operations.append(op)
-    return specs, operations
+
+
+class _Operations:
+    """Operations in load order, with the routes and names taken so far, so clashes are caught."""
+
+    def __init__(self) -> None:
+        self.all: list[Operation] = []
+        self.claimed: dict[tuple[str, str], Operation] = {}
+        self.names: dict[str, Operation] = {}
+
+    def add(self, spec: SpecFile, method: str, api_path: str, path_ptr: str) -> None:
+        op_ptr = join(path_ptr, method)
+        raw = spec.resolver.follow(op_ptr)[1]
+        key = (method, _route_shape(api_path))
+        if key in self.claimed:
+            other = self.claimed[key]
+            raise ConfigError(
+                spec.label,
+                op_ptr,
+                f"{method.upper()} {api_path} is already defined in {other.spec.label}",
+                "keep each path in one spec file; remove one of the two",
+            )
+        op_id = raw.get("operationId") if isinstance(raw, dict) else None
+        name = self._unique_name(spec, method, api_path)
+        op = Operation(
+            name=name,
+            method=method,
+            path=api_path,
+            spec=spec,
+            pointer=op_ptr,
+            operation_id=op_id if isinstance(op_id, str) else None,
+            parameters=_parameters(spec, path_ptr, op_ptr),
+            auth_headers=_auth_headers(spec, raw),
+        )
+        op.aliases = [a for a in (op.operation_id, f"{method.upper()} {api_path}") if a]
+        self.names[name] = op
+        self.claimed[key] = op
+        self.all.append(op)
+
+    def _unique_name(self, spec: SpecFile, method: str, api_path: str) -> str:
+        """`vendor.readable_name`, numbered when two paths read the same."""
+        name = f"{spec.profile.vendor}.{readable_name(method, api_path, spec.profile.name_suffixes)}"
+        if name in self.names:
+            name = f"{name}_{len([n for n in self.names if n.startswith(name)]) + 1}"
+        return name
 
 
 def _route_shape(path: str) -> str:

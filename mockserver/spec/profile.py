@@ -146,30 +146,9 @@ class Profile:
 
 def _profile_from(data: Any, label: str) -> Profile:
     def need(key: str) -> Any:
-        if not isinstance(data, dict) or key not in data:
-            raise ConfigError(label, f"/{key}", f"missing '{key}'", f"add '{key}' to the profile")
-        return data[key]
+        return _need(data, key, label)
 
-    raw_errors = need("errors")
-    errors: dict[str, VendorError] = {}
-    for name in ERROR_NAMES:
-        if name not in raw_errors:
-            raise ConfigError(
-                label,
-                f"/errors/{name}",
-                f"missing error '{name}'",
-                f"define every error a scenario can name: {', '.join(ERROR_NAMES)}",
-            )
-    for name, spec in raw_errors.items():
-        errors[name] = VendorError(
-            name=name,
-            status=int(spec["status"]),
-            body=spec["body"],
-            headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
-            http_status=spec.get("http_status"),
-            inferred=bool(spec.get("inferred", False)),
-            transient=bool(spec.get("transient", False)),
-        )
+    errors = _errors(need("errors"), label)
     statuses = need("statuses")
     stamps = data.get("timestamps") or {}
     return Profile(
@@ -186,24 +165,58 @@ def _profile_from(data: Any, label: str) -> Profile:
         failure_message_fields=list(data.get("failure_message_fields") or []),
         error_schema=need("error_schema"),
         errors=errors,
-        creates={
-            name: CreateCall(
-                status=str(spec["status"]),
-                id_from_body=spec.get("id_from_body"),
-                name_fields=list(spec.get("name_fields") or []),
-                callback_field=spec.get("callback_field"),
-                events={
-                    outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
-                    for outcome, ev in (spec.get("events") or {}).items()
-                },
-            )
-            for name, spec in (data.get("creates") or {}).items()
-        },
+        creates=_creates(data.get("creates") or {}),
         media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
     )
+
+
+def _need(data: Any, key: str, label: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise ConfigError(label, f"/{key}", f"missing '{key}'", f"add '{key}' to the profile")
+    return data[key]
+
+
+def _errors(raw_errors: Any, label: str) -> dict[str, VendorError]:
+    """Every error by name; all of ERROR_NAMES must be there, since scenarios may name any."""
+    for name in ERROR_NAMES:
+        if name not in raw_errors:
+            raise ConfigError(
+                label,
+                f"/errors/{name}",
+                f"missing error '{name}'",
+                f"define every error a scenario can name: {', '.join(ERROR_NAMES)}",
+            )
+    return {
+        name: VendorError(
+            name=name,
+            status=int(spec["status"]),
+            body=spec["body"],
+            headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
+            http_status=spec.get("http_status"),
+            inferred=bool(spec.get("inferred", False)),
+            transient=bool(spec.get("transient", False)),
+        )
+        for name, spec in raw_errors.items()
+    }
+
+
+def _creates(raw_creates: dict[str, Any]) -> dict[str, CreateCall]:
+    return {
+        name: CreateCall(
+            status=str(spec["status"]),
+            id_from_body=spec.get("id_from_body"),
+            name_fields=list(spec.get("name_fields") or []),
+            callback_field=spec.get("callback_field"),
+            events={
+                outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
+                for outcome, ev in (spec.get("events") or {}).items()
+            },
+        )
+        for name, spec in raw_creates.items()
+    }
 
 
 class Profiles:
