@@ -1,54 +1,157 @@
-"""Scenario files: read through the one file reader, checked for shape, then for meaning.
+"""Scenario files: read through the one file reader, checked for structure by the shipped JSON
+Schema, then for meaning against the catalog.
 
 Every mistake is one `ConfigError` line naming the file, the line and the fix.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
+
 from ..spec.catalog import Catalog
-from ..spec.errors import ConfigError
+from ..spec.errors import ConfigError, pointer
 from ..spec.openapi import Operation
-from ..spec.profile import ERROR_NAMES
 from ..spec.reader import LINE, read_document
-from .scenario import (
-    ANY,
-    FAULTS,
-    OUTCOMES,
-    SCENARIO_KEYS,
-    STEP_KEYS,
-    STEP_KINDS,
-    Delay,
-    Limit,
-    Scenario,
-    Step,
-    parse_duration,
-    pollable,
+from .options import DEFAULT_SCENARIOS
+from .scenario import ANY, STEP_KINDS, Delay, Limit, Scenario, Step, parse_duration, pollable
+
+SCHEMA = DEFAULT_SCENARIOS / "scenario.schema.json"
+DURATION_FIX = "use a number of seconds or 500ms, 30s, 2m, 1h"
+DELAY_FIX = (
+    "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}'"
 )
+LIMIT_FIX = "write 'limit: {requests: 20, per: 1m}'"
+# A schema error in plain words, by the key it is at ({value} is that key's value, {name} the scenario's)...
+AT_KEY = {
+    "name": ("scenario name '{value}' is blank or not text", "write 'name: my-scenario'"),
+    "steps": ("scenario '{name}' has no list of steps", "add a 'steps:' list (or a 'limit:')"),
+    "polls": ("'polls: {value}' is not a positive whole number", "use 1 or more"),
+    "for": ("bad duration 'for: {value}'", DURATION_FIX),
+    "delay": ("bad delay '{value}'", DELAY_FIX),
+    "status": ("status '{value}' is not an HTTP status", "use 100 to 599"),
+    "fuzz": ("'fuzz: {value}' must be 'fuzz: true'", "write 'fuzz: true'"),
+    "headers": ("bad headers '{value}'", "write 'headers: {Name: value}' with text or number values"),
+    "limit": ("bad limit '{value}'", LIMIT_FIX),
+    "requests": ("limit requests '{value}' is not a positive whole number", LIMIT_FIX),
+    "per": ("bad limit window 'per: {value}'", LIMIT_FIX),
+}
+# ...or, for an error in a scenario or step as a whole, by what it is in and the schema keyword.
+AT_UNIT = {
+    ("scenario", "type"): ("a scenario is not a mapping", "write 'name:', 'operation:', 'steps:'"),
+    ("scenario", "anyOf"): ("scenario '{name}' has no steps", "add a 'steps:' list (or a 'limit:')"),
+    ("step", "type"): ("a step of '{name}' is not a mapping", "write '- example: NAME'"),
+    ("step", "oneOf"): ("a step must serve exactly one of {kinds} (got {got})", "keep one"),
+    ("step", "not"): ("a step has both 'polls' and 'for'", "keep one of the two"),
+}
+REQUIRED = {
+    "name": "add 'name: my-scenario'",
+    "operation": "add 'operation: heygen.video_status', or '*' for any",
+}
+TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+TYPE_WORDS |= {"object": "a mapping", "array": "a list"}
 
 
-def strip_lines(node: Any) -> Any:
-    """A scenario body without the loader's line markers."""
+def strip_lines(node: Any, key: Callable[[Any], Any] = lambda k: k) -> Any:
+    """A scenario body without the loader's line markers (for the schema, `key=str`: keys as written)."""
     if isinstance(node, dict):
-        return {k: strip_lines(v) for k, v in node.items() if k != LINE}
+        return {key(k): strip_lines(v, key) for k, v in node.items() if k != LINE}
     if isinstance(node, list):
-        return [strip_lines(v) for v in node]
+        return [strip_lines(v, key) for v in node]
     return node
 
 
-def _only_known(
-    raw: dict[str, Any], known: set[str], label: str, where: str, fix: str, what: str = "key"
-) -> None:
-    unknown = sorted(str(k) for k in set(raw) - known)
-    if unknown:
-        raise ConfigError(label, where, f"unknown {what} '{unknown[0]}'", fix)
-
-
 def _line(node: Any) -> str:
-    return f"line {node.get(LINE, 0)}" if isinstance(node, dict) else ""
+    return f"line {node[LINE]}" if isinstance(node, dict) and LINE in node else ""
+
+
+@functools.cache
+def _schema() -> dict[str, Any] | None:
+    """The shipped schema, read once; None where it is not installed (then only the meaning is checked)."""
+    return read_document(SCHEMA) if SCHEMA.is_file() else None
+
+
+@functools.cache
+def _validator() -> jsonschema_rs.Validator | None:
+    """The schema's one-scenario definition, compiled once: files are unwrapped before it is applied."""
+    schema = _schema()
+    if schema is None:
+        return None
+    one = {k: v for k, v in schema.items() if k != "oneOf"} | {"$ref": "#/$defs/scenario"}
+    return jsonschema_rs.Draft202012Validator(one, validate_formats=False)  # regexes: Python's `re` judges
+
+
+def check_structure(raw: Any, label: str) -> None:
+    """Refuse what the schema refuses, in one line naming the scenario's or step's line."""
+    validator = _validator()
+    if validator is None:
+        if not isinstance(raw, dict):
+            raise ConfigError(label, "", *AT_UNIT["scenario", "type"])
+        return
+    plain = strip_lines(raw, str)
+    try:
+        errors = list(validator.iter_errors(plain))
+    except ValueError as exc:  # a YAML value JSON has no word for, e.g. a !!set
+        raise ConfigError(
+            label, _line(raw), f"a value is not plain data ({exc})", "use text, numbers, lists, mappings"
+        ) from None
+    if errors:  # a misspelt key explains the rest; else the deepest error is the most precise
+        error = min(errors, key=lambda e: (e.kind.name != "additionalProperties", -len(e.instance_path)))
+        where = _line(_unit_of(raw, error.instance_path)) or _line(raw) or pointer(*error.instance_path)
+        raise ConfigError(label, where, *_words(error, plain))
+
+
+def _unit_of(raw: Any, path: Sequence[str | int]) -> Any:
+    """The scenario or step an error is in: the units its line is reported on."""
+    steps = raw.get("steps") if isinstance(raw, dict) else None
+    if len(path) > 1 and path[0] == "steps" and isinstance(steps, list) and isinstance(path[1], int):
+        return steps[path[1]]
+    return raw
+
+
+def _words(error: jsonschema_rs.ValidationError, plain: Any) -> tuple[str, str]:
+    """What a schema error means, and the fix, in the words the meaning checks use too."""
+    kind, path = error.kind, list(error.schema_path)
+    keys = [path[i + 1] for i, p in enumerate(path[:-1]) if p == "properties"]
+    unit = path[path.index("$defs") + 1] if "$defs" in path else "scenario"
+    name = plain.get("name") if isinstance(plain, dict) else None
+    if keys:
+        key = keys[-1]
+        value = _value_at(plain, error.instance_path, key)
+        if key in AT_KEY:
+            problem, fix = AT_KEY[key]
+            return problem.format(value=value, name=name), fix
+        if kind.name == "enum":
+            return f"unknown {key} '{value}'", f"use one of {', '.join(map(str, kind.options))}"
+        if kind.name == "type":
+            words = " or ".join(TYPE_WORDS.get(t, t) for t in kind.types if t != "null")  # null: leave it out
+            return f"'{key}: {value}' is not {words}", f"write '{key}:' as {words}"
+        return f"'{key}: {value}' is not valid ({error.message})", f"see {SCHEMA.name}"
+    if kind.name == "additionalProperties":
+        known = (_schema() or {})["$defs"][unit]["properties"]
+        what = "step key" if unit == "step" else "key"
+        return f"unknown {what} '{sorted(kind.unexpected)[0]}'", f"use only {', '.join(known)}"
+    if kind.name == "required":
+        return f"scenario has no '{kind.property}'", REQUIRED.get(kind.property, f"add '{kind.property}:'")
+    if (unit, kind.name) in AT_UNIT:
+        problem, fix = AT_UNIT[unit, kind.name]
+        got = [k for k in STEP_KINDS if isinstance(error.instance, dict) and k in error.instance]
+        return problem.format(name=name, kinds=", ".join(STEP_KINDS), got=", ".join(got) or "none"), fix
+    return error.message, f"see {SCHEMA.name}"
+
+
+def _value_at(node: Any, path: Sequence[str | int], key: str) -> Any:
+    """The value written at `key` on the way down `path`."""
+    for part in path:
+        node = node[part]
+        if part == key:
+            break
+    return node
 
 
 class ScenarioLoader:
@@ -89,45 +192,26 @@ class ScenarioLoader:
         return [self.parse(entry, label) for entry in entries]
 
     def parse(self, raw: Any, label: str) -> Scenario:
-        if not isinstance(raw, dict):
+        """One scenario, from a file or the admin API: its structure first, then its meaning."""
+        check_structure(raw, label)
+        try:
+            return self._meaning(raw, label)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            if _validator() is not None:  # the schema passed it: a bug here, not a user mistake
+                raise
             raise ConfigError(
-                label, "", "a scenario is not a mapping", "write 'name:', 'operation:', 'steps:'"
-            )
-        where = _line(raw)
-        _only_known(raw, SCENARIO_KEYS, label, where, f"use only {', '.join(sorted(SCENARIO_KEYS - {LINE}))}")
-        name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ConfigError(label, where, "scenario has no 'name'", "add 'name: my-scenario'")
-        op_ref = raw.get("operation")
-        ops = sorted(self.catalog.operations)
-        if op_ref == ANY:
-            op = None
-        else:
-            op = self.catalog.find(str(op_ref)) if op_ref is not None else None
-            if op is None:
-                raise ConfigError(
-                    label,
-                    where,
-                    f"scenario '{name}' names unknown operation '{op_ref}'",
-                    f"use one of {', '.join(ops)}, or '*' for any",
-                )
+                label, _line(raw), f"scenario is malformed ({exc!r})", f"{SCHEMA} is missing; reinstall"
+            ) from None
+
+    def _meaning(self, raw: dict[str, Any], label: str) -> Scenario:
+        """A well-formed scenario checked against the catalog: its operation, examples and regexes."""
+        where, name = _line(raw), str(raw["name"])
+        op = self._operation(raw.get("operation"), label, where, name)
         match, match_name = (self._regex(raw, key, label, where) for key in ("match", "match_name"))
-        limit = self._limit(raw["limit"], label, where) if "limit" in raw else None
-        if limit is not None and (op is None or op.name not in op.profile.creates):
-            creates = sorted(c for o in self.catalog.operations.values() for c in o.profile.creates)
-            raise ConfigError(
-                label,
-                where,
-                f"scenario '{name}' has a limit but {op_ref} is not a create operation",
-                f"limits apply to create calls: use one of {', '.join(sorted(set(creates)))}",
-            )
+        limit = self._limit(raw["limit"], op, label, where, name) if "limit" in raw else None
         steps_raw = raw.get("steps")
         if steps_raw is None and limit is not None and op is not None:
             steps = [self.plain_step(op)]  # a limit alone: calls within it are answered as usual
-        elif not isinstance(steps_raw, list) or not steps_raw:
-            raise ConfigError(
-                label, where, f"scenario '{name}' has no steps", "add a 'steps:' list (or a 'limit:')"
-            )
         else:
             steps = [self.step(s, label, name, op, i == len(steps_raw) - 1) for i, s in enumerate(steps_raw)]
         return Scenario(
@@ -143,96 +227,62 @@ class ScenarioLoader:
             limit=limit,
         )
 
+    def _operation(self, ref: Any, label: str, where: str, name: str) -> Operation | None:
+        """The operation a scenario names; None for '*', any."""
+        if ref == ANY:
+            return None
+        op = self.catalog.find(str(ref))
+        if op is None:
+            raise ConfigError(
+                label,
+                where,
+                f"scenario '{name}' names unknown operation '{ref}'",
+                f"use one of {', '.join(sorted(self.catalog.operations))}, or '*' for any",
+            )
+        return op
+
     def plain_step(self, op: Operation) -> Step:
         """The operation's usual answer: its documented 200 example (a create call's 'created')."""
         ok = [name for name, ex in self.catalog.examples[op.name].items() if ex.status_code == 200]
         return Step("example", ok[0] if ok else next(iter(self.catalog.examples[op.name])))
 
-    @staticmethod
-    def _limit(raw: Any, label: str, where: str) -> Limit:
-        fix = "write 'limit: {requests: 20, per: 1m}'"
-        if not isinstance(raw, dict) or set(raw) - {"requests", "per", LINE}:
-            raise ConfigError(label, where, f"bad limit '{strip_lines(raw)}'", fix)
-        requests = raw.get("requests")
-        if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
-            raise ConfigError(
-                label, where, f"limit requests '{requests}' is not a positive whole number", fix
-            )
-        try:
-            per = parse_duration(raw.get("per"))
-        except ValueError:
-            per = 0.0
-        if per <= 0:
-            raise ConfigError(label, where, f"bad limit window 'per: {raw.get('per')}'", fix)
-        return Limit(requests, per)
-
-    def step(self, raw: Any, label: str, name: str, op: Operation | None, last: bool) -> Step:
-        if not isinstance(raw, dict):
-            raise ConfigError(label, "", f"a step of '{name}' is not a mapping", "write '- example: NAME'")
-        where = _line(raw)
-        fix = f"a step serves one of {', '.join(STEP_KINDS)}, with polls, for, delay, body, headers"
-        _only_known(raw, STEP_KEYS, label, where, fix, what="step key")
-        kinds = [k for k in STEP_KINDS if k in raw]
-        if len(kinds) != 1:
-            got = f"{', '.join(kinds)}" if kinds else "none"
+    def _limit(self, raw: dict[str, Any], op: Operation | None, label: str, where: str, name: str) -> Limit:
+        """A rate limit: only create calls have one, and its window must be longer than nothing."""
+        if op is None or op.name not in op.profile.creates:
+            creates = sorted({c for o in self.catalog.operations.values() for c in o.profile.creates})
             raise ConfigError(
                 label,
                 where,
-                f"a step must serve exactly one of {', '.join(STEP_KINDS)} (got {got})",
-                "keep one",
+                f"scenario '{name}' has a limit but {op.name if op else ANY} is not a create operation",
+                f"limits apply to create calls: use one of {', '.join(creates)}",
             )
-        kind = kinds[0]
-        value = raw[kind]
-        step = Step(kind=kind, value=value, line=int(raw.get(LINE, 0)))
+        per = parse_duration(raw["per"])
+        if per <= 0:
+            raise ConfigError(label, where, f"bad limit window 'per: {raw['per']}'", LIMIT_FIX)
+        return Limit(int(raw["requests"]), per)
+
+    def step(self, raw: dict[str, Any], label: str, name: str, op: Operation | None, last: bool) -> Step:
+        """One well-formed step: what it serves, checked against the operation's examples."""
+        where = _line(raw)
+        kind = [k for k in STEP_KINDS if k in raw][0]
+        step = Step(kind=kind, value=raw[kind], line=int(raw.get(LINE, 0)))
         if kind == "example":
-            self._check_example(str(value), op, label, where, name)
-            step.value = str(value)
+            step.value = str(step.value)
+            self._check_example(step.value, op, label, where, name)
         elif kind == "status":
-            if not isinstance(value, int) or not 100 <= value <= 599:
-                raise ConfigError(label, where, f"status '{value}' is not an HTTP status", "use 100 to 599")
-            step.body = strip_lines(raw.get("body"))
-        elif kind == "error" and value not in ERROR_NAMES:
-            raise ConfigError(
-                label, where, f"unknown error '{value}'", f"use one of {', '.join(ERROR_NAMES)}"
-            )
-        elif kind == "outcome" and value not in OUTCOMES:
-            raise ConfigError(label, where, f"unknown outcome '{value}'", f"use one of {', '.join(OUTCOMES)}")
-        elif kind == "fuzz" and value is not True:
-            raise ConfigError(label, where, f"'fuzz: {value}' must be 'fuzz: true'", "write 'fuzz: true'")
-        elif kind == "fault" and value not in FAULTS:
-            raise ConfigError(label, where, f"unknown fault '{value}'", f"use one of {', '.join(FAULTS)}")
-        if kind == "outcome":
-            for target in [op] if op else pollable(self.catalog):
-                if not self.catalog.by_class(target, value):
-                    raise ConfigError(
-                        label,
-                        where,
-                        f"operation {target.name} has no '{value}' example for outcome '{value}'",
-                        "name an example instead, or bind the scenario to an operation that has one",
-                    )
-        headers = raw.get("headers") or {}
-        if not isinstance(headers, dict):
-            raise ConfigError(label, where, "'headers' is not a mapping", "write 'headers: {Name: value}'")
-        step.headers = {str(k): str(v) for k, v in headers.items() if k != LINE}
+            step.value, step.body = int(step.value), strip_lines(raw.get("body"))
+        elif kind == "outcome":
+            self._check_outcome(step.value, op, label, where)
+        step.headers = {str(k): str(v) for k, v in (raw.get("headers") or {}).items() if k != LINE}
+        self._timing(step, raw, label, where, name, last)
+        return step
+
+    def _timing(self, step: Step, raw: dict[str, Any], label: str, where: str, name: str, last: bool) -> None:
+        """How long a step lasts and how late it answers; only the last step may last for ever."""
         if "polls" in raw:
-            polls = raw["polls"]
-            if isinstance(polls, bool) or not isinstance(polls, int) or polls < 1:
-                raise ConfigError(
-                    label, where, f"'polls: {polls}' is not a positive whole number", "use 1 or more"
-                )
-            step.polls = polls
+            step.polls = int(raw["polls"])
         if "for" in raw:
-            try:
-                step.duration = parse_duration(raw["for"])
-            except ValueError:
-                raise ConfigError(
-                    label,
-                    where,
-                    f"bad duration 'for: {raw['for']}'",
-                    "use a number of seconds or 500ms, 30s, 2m, 1h",
-                ) from None
-        if step.polls is not None and step.duration is not None:
-            raise ConfigError(label, where, "a step has both 'polls' and 'for'", "keep one of the two")
+            step.duration = parse_duration(raw["for"])
         if not last and step.polls is None and step.duration is None:
             raise ConfigError(
                 label,
@@ -242,7 +292,6 @@ class ScenarioLoader:
             )
         if "delay" in raw:
             step.delay = self._delay(raw["delay"], label, where)
-        return step
 
     @staticmethod
     def _regex(raw: dict[str, Any], key: str, label: str, where: str) -> re.Pattern[str] | None:
@@ -267,11 +316,22 @@ class ScenarioLoader:
                     f"use one of {', '.join(repr(k) for k in known)}",
                 )
 
+    def _check_outcome(self, outcome: str, op: Operation | None, label: str, where: str) -> None:
+        """An outcome step needs an example of that class in every operation it may drive."""
+        for target in [op] if op else pollable(self.catalog):
+            if not self.catalog.by_class(target, outcome):
+                raise ConfigError(
+                    label,
+                    where,
+                    f"operation {target.name} has no '{outcome}' example for outcome '{outcome}'",
+                    "name an example instead, or bind the scenario to an operation that has one",
+                )
+
     def _delay(self, raw: Any, label: str, where: str) -> Delay:
-        fix = "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}'"
+        """Latency before answering; a uniform range must not run backwards."""
         try:
             if isinstance(raw, dict):
-                raw = {k: v for k, v in raw.items() if k != LINE}
+                raw = strip_lines(raw)
                 if "uniform" in raw:
                     a, b = (parse_duration(v) for v in raw["uniform"])
                     if b < a:
@@ -279,11 +339,8 @@ class ScenarioLoader:
                     return Delay("uniform", a, b)
                 if "lognormal" in raw:
                     params = raw["lognormal"]
-                    sigma = float(params["sigma"])
-                    if sigma < 0:
-                        raise ValueError(raw)
-                    return Delay("lognormal", parse_duration(params["median"]), sigma)
+                    return Delay("lognormal", parse_duration(params["median"]), float(params["sigma"]))
                 raise ValueError(raw)
             return Delay("fixed", parse_duration(raw))
         except (ValueError, TypeError, KeyError):
-            raise ConfigError(label, where, f"bad delay '{raw}'", fix) from None
+            raise ConfigError(label, where, f"bad delay '{raw}'", DELAY_FIX) from None

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from mockserver import create_app
 
-from .conftest import KEY, SCENARIOS, SPECS
+from ..conftest import KEY, SCENARIOS, SPECS
 
 VIDEO = {
     "video_inputs": [

@@ -12,7 +12,7 @@ from mockserver.engine.options import Options
 from mockserver.engine.scenario_file import ScenarioLoader
 
 from ..conftest import KEY, SCENARIOS, SPECS
-from ..test_create import VIDEO
+from .test_create import VIDEO
 
 BASE = "http://fake"
 

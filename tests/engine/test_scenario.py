@@ -13,8 +13,8 @@ from mockserver import create_app
 from mockserver.engine.scenario_file import ScenarioLoader
 from mockserver.spec.bodies import status_of
 
-from .conftest import KEY, SCENARIOS, SPECS
-from .test_examples import CATALOG, url_for
+from ..conftest import KEY, SCENARIOS, SPECS
+from ..spec.test_bodies import CATALOG, url_for
 
 SHIPPED = ScenarioLoader(CATALOG).load_dir(SCENARIOS)
 CASES = [

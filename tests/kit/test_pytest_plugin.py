@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 USER_TESTS = """
 import asyncio

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mockserver import strategies
 from mockserver.spec.bodies import status_of
 
-from .test_examples import CATALOG
+from ..spec.test_bodies import CATALOG
 
 OPS = sorted(op.name for op in CATALOG.operations.values() if op.polled)
 FAST = settings(

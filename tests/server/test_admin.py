@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import ALL_OPERATIONS, KEY
+from ..conftest import ALL_OPERATIONS, KEY
 
 
 def test_scenarios_listed_and_filtered(client):

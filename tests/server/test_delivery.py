@@ -22,8 +22,8 @@ from mockserver import create_app
 from mockserver.engine.render import dump
 from mockserver.engine.webhooks import verify_signature
 
-from .conftest import KEY, SCENARIOS, SPECS
-from .test_create import JOGG, VIDEO
+from ..conftest import KEY, SCENARIOS, SPECS
+from ..engine.test_create import JOGG, VIDEO
 
 HEYGEN_DEFAULT_SECRET = "whsec_mockserver"  # the heygen profile's webhooks.default_secret
 DAY = 24 * 3600

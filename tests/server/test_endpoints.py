@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .conftest import KEY
+from ..conftest import KEY
 
 
 def test_missing_key_heygen_gets_401_envelope(client):
@@ -115,7 +115,7 @@ def test_violations_recorded_or_refused_with_strict(tmp_path):
 
     from mockserver import create_app
 
-    from .conftest import SPECS
+    from ..conftest import SPECS
 
     specs = tmp_path / "specs"
     shutil.copytree(SPECS, specs)

@@ -11,7 +11,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from .conftest import KEY, LiveServer, run_cli
+from ..conftest import KEY, LiveServer, run_cli
 
 
 def test_ready_line_and_url(live):

@@ -12,7 +12,7 @@ from mockserver import create_app
 from mockserver.spec.bodies import parse_text_example, strip_comments
 from mockserver.spec.catalog import Catalog
 
-from .conftest import KEY, SCENARIOS, SPECS
+from ..conftest import KEY, SCENARIOS, SPECS
 
 CATALOG = Catalog(SPECS)
 POLLED = [op for op in CATALOG.operations.values() if op.polled]

@@ -12,7 +12,7 @@ import pytest
 
 from mockserver.spec.catalog import Catalog
 
-from .conftest import ALL_OPERATIONS, KEY, SPECS, run_cli
+from ..conftest import ALL_OPERATIONS, KEY, SPECS, run_cli
 
 # Pinned so that a new or vanished finding is noticed. Change only with a reason.
 EXPECTED_KINDS = {
