@@ -118,7 +118,7 @@ def serve(host: str, port: int, no_scenarios: bool, ready_file: Path | None, **f
         if ready_file:
             ready_file.write_text(url + "\n")
 
-    run(app, sock, ready)
+    run(app, sock, host, ready)
 
 
 @main.command()
@@ -160,7 +160,12 @@ def spec(specs_dir: Path, effective: bool) -> None:
 
 @main.command()
 @click.option("--base-url", required=True, help="The server to check: this fake, or the vendor itself.")
-@click.option("--api-key", default="contract-key", show_default=True, help="Sent as x-api-key.")
+@click.option(
+    "--api-key",
+    default="contract-key",
+    show_default=True,
+    help="Sent in the header each apiKey security scheme of the spec names.",
+)
 @specs_option
 @click.option(
     "--spec", "which", type=click.Choice(["effective", "published"]), default="effective", show_default=True

@@ -1,4 +1,4 @@
-"""When jobs end, and the webhook deliveries that follows: events, not scans.
+"""When jobs end, and the webhook deliveries that follow: events, not scans.
 
 A job is looked at only when something can have changed: when it is created, when its
 id is polled, and when the due-time heap says a timed step has run out. At its end the
@@ -59,13 +59,12 @@ class Endings:
         failure = next(
             (v for f in profile.failure_message_fields if isinstance(v := lookup(body, f), str)), None
         )
-        values = payload_values(job.rid, "", store.mint_id(), now, failure, job.request, body)
+        values = payload_values(job.rid, store.mint_id(), now, failure, job.request, body)
         vendor_endpoints = store.endpoints(profile.vendor)
         for delivery in deliveries_for(
             profile, job.call, outcome, values, vendor_endpoints, store.mint_id, now
         ):
             store.add_delivery(delivery)
-            store.schedule(now, ("delivery", delivery))
 
     def due(self, now: float) -> list[Delivery]:
         """Jobs whose timed end has come are fired; the deliveries whose attempt is due, to send."""
@@ -74,18 +73,18 @@ class Endings:
             popped = self.store.due(now)
             if not popped:
                 break
-            for due, (kind, item, *rest) in popped:
+            for _, (kind, key, due) in popped:
                 if kind == "job":
-                    job = self.store.job(item)
-                    if job is not None and job.due == rest[0]:
+                    job = self.store.job(key)
+                    if job is not None and job.due == due:
                         job.due = None
                         self.check(job, now)
-                elif item.state == "pending" and item.next_due == due:
-                    item.state = "sending"
-                    sending.append(item)
+                else:
+                    delivery = self.store.start_sending(key, due)
+                    if delivery is not None:
+                        sending.append(delivery)
         return sending
 
     def settle(self, delivery: Delivery, at: float, status: int | None, error: str | None) -> None:
-        """One attempt's result; a retry goes back on the heap."""
-        if delivery.settle(at, status, error):
-            self.store.schedule(delivery.next_due, ("delivery", delivery))
+        """One attempt's result; a retry goes back on the heap (not after a reset)."""
+        self.store.settle_delivery(delivery, at, status, error)

@@ -88,6 +88,8 @@ class Responder:
         entry["fault"] = answer.fault
         entry["example"] = answer.example
         entry["delay"] = round(answer.delay, 6)
+        if "x-mock-seed" in answer.headers:  # a fuzz draw: the seed replays it
+            entry["seed"] = answer.headers["x-mock-seed"]
         answer.scenario = entry["scenario"]
         answer.step = entry["step"]
         self.fake.store.record(entry)
@@ -158,9 +160,12 @@ class Responder:
         entry["scenario"] = timeline.scenario.name
         entry["step"] = index
         fake.endings.polled(key, now)
-        answer = self.step(step, rid, timeline.first_seen, now, request.base, timeline.polls, request.headers)
-        if step.delay is not None:
-            answer.delay = step.delay.draw(fake.rng)
+        delay = step.delay.draw(fake.rng) if step.delay is not None else 0.0
+        sent = now if fake.clock.virtual else now + delay  # a virtual clock records a delay, never sleeps it
+        answer = self.step(
+            step, rid, timeline.first_seen, sent, request.base, timeline.polls, request.headers
+        )
+        answer.delay = delay
         return answer
 
     def unknown_scenario(self, exc: UnknownScenario, valid: list[str]) -> Answer:
@@ -227,16 +232,16 @@ class Responder:
             answer.headers.update(step.headers)
             return answer
         if step.kind == "status":
-            return self.body(int(step.value), step.body, rid, created, now, base, dict(step.headers))
+            return self.fresh(int(step.value), step.body, rid, created, now, base, dict(step.headers))
         if step.kind == "fuzz":
             seed = (headers or {}).get("x-mock-seed") or str(self.fake.options.seed or 0)
             rnd = random.Random(f"{seed}:{rid}:{polls}")
             status, body = vendor_variant(self.fake.catalog, self.op, rnd)
-            return self.body(status, body, rid, created, now, base, {"x-mock-seed": seed})
+            return self.fresh(status, body, rid, created, now, base, {"x-mock-seed": seed})
         # fault: the would-be body is the success one, so a truncated body looks real
         success = self.fake.catalog.by_class(self.op, "success") or list(self.examples.values())
         body = success[0].body if success else {}
-        answer = self.body(200, body, rid, created, now, base, dict(step.headers))
+        answer = self.fresh(200, body, rid, created, now, base, dict(step.headers))
         answer.fault = str(step.value)
         return answer
 
@@ -266,7 +271,7 @@ class Responder:
             extra["x-mock-derived"] = "true"
         return Answer(example.status_code, None, extra, payload=payload, example=example.name)
 
-    def body(
+    def fresh(
         self, status: int, body: Any, rid: str, created: float, now: float, base: str, headers: dict[str, str]
     ) -> Answer:
         """A body made for this request (status, fuzz, fault), rendered like an example."""

@@ -38,6 +38,7 @@ class MemoryStore:
         self._violations = Journal(journal_size)
         self._endpoints: dict[str, dict[str, Endpoint]] = {}
         self._deliveries: deque[Delivery] = deque(maxlen=journal_size)
+        self._pending: dict[str, Delivery] = {}  # deliveries with an attempt still to make
         self._windows = RateWindows(cap)
         self._schedule = Schedule()
         self.jobs_dropped = 0  # unfinished jobs forgotten past the cap: their webhooks are never sent
@@ -76,8 +77,10 @@ class MemoryStore:
         return timeline
 
     def forget(self, key: Key) -> None:
+        """The id starts afresh on its next request; a job on it is no longer announced."""
         with self._lock:
             self._timelines.pop(key)
+            self._jobs.pop(key)
 
     def forget_timelines(self) -> None:
         """Every id starts afresh; the journal and the rest stay (a contract run between cases)."""
@@ -167,11 +170,33 @@ class MemoryStore:
                 self._timelines.put(key, job.timeline)
             return job
 
-    def jobs(self) -> list[Key]:
+    def job_keys(self) -> list[Key]:
         return list(self._jobs.items)
 
     def add_delivery(self, delivery: Delivery) -> None:
+        """Log a new delivery; its first attempt is due at `next_due`."""
         self._deliveries.append(delivery)
+        self._pending[delivery.delivery_id] = delivery
+        self.schedule(delivery.next_due, ("delivery", delivery.delivery_id, delivery.next_due))
+
+    def start_sending(self, delivery_id: str, due: float) -> Delivery | None:
+        """The delivery whose attempt this heap entry is for, now marked sending; None if stale or reset."""
+        with self._lock:
+            delivery = self._pending.get(delivery_id)
+            if delivery is None or delivery.state != "pending" or delivery.next_due != due:
+                return None
+            delivery.state = "sending"
+            return delivery
+
+    def settle_delivery(self, delivery: Delivery, at: float, status: int | None, error: str | None) -> None:
+        """One attempt's result; a retry goes back on the heap, unless the fake was reset meanwhile."""
+        with self._lock:
+            if self._pending.get(delivery.delivery_id) is not delivery:
+                return
+            if delivery.settle(at, status, error):
+                self._schedule.push(delivery.next_due, ("delivery", delivery.delivery_id, delivery.next_due))
+            else:
+                del self._pending[delivery.delivery_id]
 
     def deliveries(self, job_id: str | None = None) -> list[Delivery]:
         return [d for d in self._deliveries if job_id is None or d.job_id == job_id]
@@ -197,7 +222,14 @@ class MemoryStore:
         with self._lock:
             if rid is None:
                 counts = {"timelines": len(self._timelines), "bindings": len(self._bindings)}
-                for kept in (self._timelines, self._jobs, self._windows, self._schedule, self._deliveries):
+                for kept in (
+                    self._timelines,
+                    self._jobs,
+                    self._windows,
+                    self._schedule,
+                    self._deliveries,
+                    self._pending,
+                ):
                     kept.clear()
                 self._bindings.clear()
                 self._endpoints.clear()

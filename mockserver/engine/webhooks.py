@@ -99,12 +99,12 @@ class Delivery:
 
 
 def payload_values(
-    rid: str, event: str, event_id: str, now: float, failure: str | None, request: Any, body: Any
+    rid: str, event_id: str, now: float, failure: str | None, request: Any, body: Any
 ) -> dict[str, Any]:
-    """What a payload template may name: id, event, event_id, timestamp, failure, request.*, body.*."""
+    """What a payload template may name: id, event_id, timestamp, failure, request.*, body.*
+    (and `event`, which `deliveries_for` adds: the name of the event the job ended with)."""
     return {
         "id": rid,
-        "event": event,
         "event_id": event_id,
         "timestamp": int(now),
         "failure": failure,

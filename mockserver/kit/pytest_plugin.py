@@ -49,6 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if _uses_the_fake(config):
+        _checked_options(config)
     config.addinivalue_line(
         "markers", "mockserver_allow_violations: the test may leave request violations in the fake's journal"
     )
@@ -79,6 +81,26 @@ def _typed(kind: str, raw: Any) -> Any:
     if kind in ("int", "float"):
         return {"int": int, "float": float}[kind](raw)
     return Path(raw) if kind == "Path" else str(raw)
+
+
+def _uses_the_fake(config: pytest.Config) -> bool:
+    """Only sessions that set a mockserver key pay for checking them."""
+    return any(config.getini(_ini_name(f)) not in (None, "", []) for f in option_fields()) or bool(
+        config.getoption("--mockserver-specs", None) or config.getoption("--mockserver-scenarios", None)
+    )
+
+
+def _checked_options(config: pytest.Config) -> dict[str, Any]:
+    """The fixtures' options, checked: a bad ini value is one line from pytest, not a traceback per test."""
+    from ..engine.options import Options
+    from ..spec.errors import ConfigError
+
+    try:
+        options = _app_options(config)
+        Options(**options)
+    except (ValueError, ConfigError) as exc:
+        raise pytest.UsageError(f"mockserver: {exc}") from None
+    return options
 
 
 class LiveFake:
@@ -145,7 +167,7 @@ def _mockserver_session(pytestconfig: pytest.Config) -> Iterator[LiveFake]:
     from ..server.app import create_app
     from ..server.runner import BackgroundServer
 
-    server = BackgroundServer(create_app(**_app_options(pytestconfig)))
+    server = BackgroundServer(create_app(**_checked_options(pytestconfig)))
     try:
         yield LiveFake(server.url)
     finally:
@@ -164,7 +186,7 @@ def mockserver_app(pytestconfig: pytest.Config) -> Any:
     """A fresh in-process fake, for `httpx.AsyncClient(transport=httpx.ASGITransport(app))`."""
     from ..server.app import create_app
 
-    return create_app(**_app_options(pytestconfig))
+    return create_app(**_checked_options(pytestconfig))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -25,7 +25,7 @@ from ..spec.openapi import Operation
 from ..spec.reader import read_document
 
 
-def _mock(request: Request) -> Fake:
+def _fake(request: Request) -> Fake:
     return request.app.state.fake
 
 
@@ -47,11 +47,11 @@ async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
 
 
 async def health(request: Request) -> JSONResponse:
-    return JSONResponse(_mock(request).health())
+    return JSONResponse(_fake(request).health())
 
 
 async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(_mock(request).catalog.effective)
+    return JSONResponse(_fake(request).catalog.effective)
 
 
 ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")
@@ -62,11 +62,11 @@ async def admin_openapi(request: Request) -> JSONResponse:
 
 
 async def lint(request: Request) -> JSONResponse:
-    return JSONResponse([f.as_dict() for f in _mock(request).catalog.findings])
+    return JSONResponse([f.as_dict() for f in _fake(request).catalog.findings])
 
 
 async def list_routes(request: Request) -> JSONResponse:
-    catalog = _mock(request).catalog
+    catalog = _fake(request).catalog
     return JSONResponse(
         [
             {
@@ -82,26 +82,26 @@ async def list_routes(request: Request) -> JSONResponse:
 
 
 async def scenarios(request: Request) -> JSONResponse:
-    mock = _mock(request)
+    fake = _fake(request)
     wanted = request.query_params.get("operation")
-    op = mock.catalog.find(wanted) if wanted else None
+    op = fake.catalog.find(wanted) if wanted else None
     if wanted and op is None:
-        return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(mock.catalog.operations))
-    return JSONResponse([s.as_dict() for s in mock.store.scenarios() if op is None or s.applies_to(op)])
+        return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(fake.catalog.operations))
+    return JSONResponse([s.as_dict() for s in fake.store.scenarios() if op is None or s.applies_to(op)])
 
 
 async def put_scenario(request: Request) -> JSONResponse:
     """Register a scenario at run time (JSON in the scenario file format), e.g. a drawn timeline."""
-    mock = _mock(request)
+    fake = _fake(request)
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
     body["name"] = request.path_params["name"]
     try:
-        scenario = ScenarioLoader(mock.catalog).parse(body, "(admin API)")
+        scenario = ScenarioLoader(fake.catalog).parse(body, "(admin API)")
     except ConfigError as exc:
         return _fail(400, exc.line())
-    mock.selection.add(scenario)
+    fake.selection.add(scenario)
     return JSONResponse(scenario.as_dict())
 
 
@@ -112,60 +112,60 @@ async def reset(request: Request) -> JSONResponse:
     rid = body.get("id")
     if rid is not None and not isinstance(rid, str):
         return _fail(400, "'id' must be a string")
-    return JSONResponse({"reset": _mock(request).reset(rid)})
+    return JSONResponse({"reset": _fake(request).reset(rid)})
 
 
 def _operation(request: Request) -> tuple[Fake, Operation, str] | JSONResponse:
-    """The mock, the operation named in the path (name, operationId or 'GET /path'), and the id."""
-    mock = _mock(request)
+    """The fake, the operation named in the path (name, operationId or 'GET /path'), and the id."""
+    fake = _fake(request)
     ref, rid = request.path_params["operation"], request.path_params["id"]
-    op = mock.catalog.find(ref)
+    op = fake.catalog.find(ref)
     if op is None:
-        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(mock.catalog.operations))
-    return mock, op, rid
+        return _fail(404, f"unknown operation '{ref}'", valid_operations=sorted(fake.catalog.operations))
+    return fake, op, rid
 
 
 async def binding(request: Request) -> JSONResponse:
     found = _operation(request)
     if isinstance(found, JSONResponse):
         return found
-    mock, op, rid = found
+    fake, op, rid = found
     key = (op.name, rid)
     if request.method == "DELETE":
-        return JSONResponse({"deleted": mock.store.unbind(key)})
+        return JSONResponse({"deleted": fake.store.unbind(key)})
     if request.method == "GET":
-        return JSONResponse({"operation": op.name, "id": rid, "scenario": mock.store.binding(key)})
+        return JSONResponse({"operation": op.name, "id": rid, "scenario": fake.store.binding(key)})
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
     name = body.get("scenario")
     if not isinstance(name, str):
-        return _fail(400, 'body must be {"scenario": NAME}', valid_scenarios=mock.selection.usable(op))
+        return _fail(400, 'body must be {"scenario": NAME}', valid_scenarios=fake.selection.usable(op))
     try:
-        mock.selection.bind(op, rid, name)
+        fake.selection.bind(op, rid, name)
     except UnknownScenario as exc:
         return _fail(400, f"unknown scenario '{exc.name}' for {op.name}", valid_scenarios=exc.valid)
     return JSONResponse({"operation": op.name, "id": rid, "scenario": name})
 
 
 async def bindings(request: Request) -> JSONResponse:
-    mock = _mock(request)
-    return JSONResponse([{"family": f, "id": i, "scenario": s} for (f, i), s in mock.store.bindings()])
+    fake = _fake(request)
+    return JSONResponse([{"family": f, "id": i, "scenario": s} for (f, i), s in fake.store.bindings()])
 
 
 async def timeline(request: Request) -> JSONResponse:
     found = _operation(request)
     if isinstance(found, JSONResponse):
         return found
-    mock, op, rid = found
-    line = mock.store.timeline((op.name, rid))
+    fake, op, rid = found
+    line = fake.store.timeline((op.name, rid))
     if line is None:
         return _fail(404, f"no timeline for {op.name} id '{rid}' yet (it starts at the first request)")
-    return JSONResponse(line.as_dict(mock.clock.now()))
+    return JSONResponse(line.as_dict(fake.clock.now()))
 
 
 async def clock(request: Request) -> JSONResponse:
-    mock = _mock(request)
+    fake = _fake(request)
     if request.method == "POST":
         body = await _json_body(request)
         if isinstance(body, JSONResponse):
@@ -174,10 +174,10 @@ async def clock(request: Request) -> JSONResponse:
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
             return _fail(400, 'body must be {"seconds": N} with N a number')
         try:
-            mock.clock.advance(float(seconds))
+            fake.clock.advance(float(seconds))
         except ValueError as exc:
-            return _fail(409 if not mock.clock.virtual else 400, str(exc))
-    return JSONResponse({"clock": "virtual" if mock.clock.virtual else "real", "now": mock.clock.now()})
+            return _fail(409 if not fake.clock.virtual else 400, str(exc))
+    return JSONResponse({"clock": "virtual" if fake.clock.virtual else "real", "now": fake.clock.now()})
 
 
 def _limit(request: Request) -> int | None:
@@ -187,27 +187,27 @@ def _limit(request: Request) -> int | None:
 
 async def requests(request: Request) -> JSONResponse:
     q = request.query_params
-    return JSONResponse(_mock(request).store.requests(q.get("operation"), q.get("id"), _limit(request)))
+    return JSONResponse(_fake(request).store.requests(q.get("operation"), q.get("id"), _limit(request)))
 
 
 async def violations(request: Request) -> JSONResponse:
-    mock = _mock(request)
+    fake = _fake(request)
     if request.method == "DELETE":
-        mock.store.clear_violations()
+        fake.store.clear_violations()
         return JSONResponse({"cleared": True})
     q = request.query_params
-    return JSONResponse(mock.store.violations(q.get("operation"), q.get("id"), _limit(request)))
+    return JSONResponse(fake.store.violations(q.get("operation"), q.get("id"), _limit(request)))
 
 
 async def webhooks(request: Request) -> JSONResponse:
-    store = _mock(request).store
+    store = _fake(request).store
     job_id = request.query_params.get("job_id")
     return JSONResponse(
         {
             "endpoints": {
                 vendor: [e.__dict__ for e in found] for vendor, found in store.all_endpoints().items()
             },
-            "watching": [{"operation": f, "id": r} for f, r in store.jobs()],
+            "watching": [{"operation": f, "id": r} for f, r in store.job_keys()],
             "dropped": store.jobs_dropped,
             "deliveries": [d.as_dict() for d in store.deliveries(job_id)],
         }

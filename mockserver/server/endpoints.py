@@ -26,37 +26,39 @@ class VendorEndpoint:
 
     def __init__(self, operation: str, fake: Fake, reads_body: bool) -> None:
         self.operation = operation
-        self.fake = fake
+        self.responder = fake.responders[operation]  # the engine's side of this operation
+        self.clock = fake.clock
         self.reads_body = reads_body
         self.heads: dict[tuple[str | None, int | None, str | None], Head] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query, headers = read_request(scope)
+        body = await read_body(receive) if self.reads_body else b""
         request = Request(
-            method=scope["method"],
-            path=scope["path"],
-            query_string=scope["query_string"].decode("latin-1"),
-            path_params=scope.get("path_params") or {},
-            query=query,
-            headers=headers,
-            body=await read_body(receive) if self.reads_body else b"",
-            base=base_url(scope, headers),
+            scope["method"],
+            scope["path"],
+            scope["query_string"].decode("latin-1"),
+            scope.get("path_params") or {},
+            query,
+            headers,
+            body,
+            base_url(scope, headers),
         )
-        answer = self.fake.answer(self.operation, request)
+        answer = self.responder.answer(request, self.clock.now())
         if answer.delay > 0:
-            await asyncio.sleep(self.fake.clock.real_seconds(answer.delay))
+            await asyncio.sleep(self.clock.real_seconds(answer.delay))
         await self.send(answer, scope, send)
 
     async def send(self, answer: Answer, scope: Scope, send: Send) -> None:
-        head = self.head(answer.scenario, answer.step, answer.example).copy()
+        head = self.head(answer.scenario, answer.step, answer.example)
         if answer.headers:
-            head += [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+            head = head + [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
         payload = answer.payload if answer.payload is not None else dump(answer.body)
         if answer.fault:
             await send_fault(answer.fault, scope, send, payload, head)
             return
-        head.append((b"content-length", str(len(payload)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": head})
+        length = (b"content-length", str(len(payload)).encode())
+        await send({"type": "http.response.start", "status": answer.status, "headers": [*head, length]})
         await send({"type": "http.response.body", "body": payload})
 
     def head(self, scenario: str | None, step: int | None, example: str | None) -> Head:

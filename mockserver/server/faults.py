@@ -5,7 +5,7 @@ expose. uvicorn's `send` is a bound method of its request cycle, which holds the
 `remember` keeps a weak reference to that cycle in the scope before any middleware wraps
 `send` (weak, so a request's objects form no reference cycle for the collector). This is
 the one place that relies on uvicorn's internals (the cycle's `transport` and
-`disconnected`); tests/server/test_faults.py fails loudly if an upgrade changes them.
+`disconnected`); tests/server/test_app.py (test_uvicorn_still_hands_faults_its_connection) fails loudly if an upgrade changes them.
 Where there is no transport (an in-process client), the fault raises ConnectionResetError
 into the client instead.
 """

@@ -61,14 +61,17 @@ def _config(app: Any, **extra: Any) -> uvicorn.Config:
     return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", ws="none", **extra)
 
 
-def serve(app: Any, sock: socket.socket, on_ready: Callable[[str], None]) -> None:
-    """Serve until SIGTERM or Ctrl-C; `on_ready(url)` once uvicorn accepts connections."""
+def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], None]) -> None:
+    """Serve until SIGTERM or Ctrl-C; `on_ready(url)` once uvicorn accepts connections.
+
+    The URL names `host` as given (`localhost` stays `localhost`), with the port bound.
+    """
     # Everything loaded so far lives for the whole run: keep it out of the collector's scans.
     gc.collect()
     gc.freeze()
     config = _config(app, timeout_graceful_shutdown=4)
     server = uvicorn.Server(config)
-    host, port = sock.getsockname()[:2]
+    port = sock.getsockname()[1]
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
     async def run() -> None:

@@ -151,6 +151,13 @@ def _profile_from(data: Any, label: str) -> Profile:
     errors = _errors(need("errors"), label)
     statuses = need("statuses")
     stamps = data.get("timestamps") or {}
+    if data.get("media") and not data.get("media_links"):
+        raise ConfigError(
+            label,
+            "/media_links",
+            "media fields without 'media_links'",
+            "add 'media_links: {lifetime: SECONDS, key_pair_id: ID}'",
+        )
     return Profile(
         vendor=str(need("vendor")),
         hosts=[str(h) for h in data.get("hosts") or []],

@@ -85,7 +85,7 @@ def test_a_timed_job_ends_on_the_heap_and_its_webhook_is_due(fake):
 
 def test_a_poll_based_job_ends_when_polled_and_is_never_scanned(fake):
     rids = [create(fake, {**VIDEO, "callback_url": "http://127.0.0.1:9/hook"}) for _ in range(50)]
-    assert len(fake.store.jobs()) == 50
+    assert len(fake.store.job_keys()) == 50
     assert fake.store.scheduled() == 0  # poll-based: nothing on the heap, nothing to look at while idle
     fake.clock.advance(3600)
     assert fake.endings.due(fake.clock.now()) == []
@@ -93,7 +93,7 @@ def test_a_poll_based_job_ends_when_polled_and_is_never_scanned(fake):
         poll(fake, rids[0])
     (delivery,) = fake.endings.due(fake.clock.now())
     assert delivery.job_id == rids[0]
-    assert len(fake.store.jobs()) == 49
+    assert len(fake.store.job_keys()) == 49
 
 
 def test_an_evicted_timeline_still_sends_its_webhook(catalog):
@@ -125,3 +125,28 @@ def test_retries_go_back_on_the_heap(fake):
     fake.clock.advance(5)  # the profile's retry_every
     (again,) = fake.endings.due(fake.clock.now())
     assert again is delivery and len(again.attempts) == 1
+
+
+def test_binding_a_created_job_restarts_its_timeline(fake):
+    rid = create(fake, VIDEO)
+    poll(fake, rid)
+    op = fake.catalog.operations["heygen.video_status"]
+    fake.selection.bind(op, rid, "heygen-video-too-long")
+    answer = poll(fake, rid)
+    assert answer.scenario == "heygen-video-too-long" and answer.step == 0
+
+
+def test_a_reset_stops_the_retries_of_deliveries_in_flight(fake):
+    rid = create(fake, {**VIDEO, "callback_url": "http://127.0.0.1:9/hook"})
+    for _ in range(3):
+        poll(fake, rid)
+    (delivery,) = fake.endings.due(fake.clock.now())
+    fake.reset()
+    fake.endings.settle(delivery, fake.clock.now(), 500, None)
+    fake.clock.advance(60)
+    assert fake.endings.due(fake.clock.now()) == []
+
+
+def test_a_fuzz_answer_journals_its_seed(fake):
+    poll(fake, "fz-1", {"x-mock-scenario": "fuzz", "x-mock-seed": "42"})
+    assert fake.store.requests(None, "fz-1", None)[-1]["seed"] == "42"

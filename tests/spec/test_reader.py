@@ -65,3 +65,8 @@ def test_dates_stay_strings_and_lines_are_marked(tmp_path):
     }
     marked = read_document(tmp_path / "d.yaml", lines=True)
     assert marked["__line__"] == 1 and marked["nested"]["__line__"] == 3
+
+
+def test_yaml_merge_keys_still_merge(tmp_path):
+    (tmp_path / "m.yaml").write_text("base: &b {x: 1}\none:\n  <<: *b\n  y: 2\n")
+    assert read_document(tmp_path / "m.yaml") == {"base": {"x": 1}, "one": {"x": 1, "y": 2}}
