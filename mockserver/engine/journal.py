@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from typing import Any
 
@@ -12,12 +11,11 @@ class Journal:
 
     def __init__(self, size: int = 10_000) -> None:
         self._entries: deque[dict[str, Any]] = deque(maxlen=size)
-        self._seq = itertools.count(1)
         self.total = 0
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        entry["seq"] = next(self._seq)
-        self.total = entry["seq"]
+        self.total += 1
+        entry["seq"] = self.total
         self._entries.append(entry)
         return entry
 

@@ -51,6 +51,8 @@ class Responder:
             for name, ex in self.examples.items()
         }
         self.id_param = op.id_parameter
+        # only a create call's status operation has jobs to watch: others skip the look on each poll
+        self.watched = any(c.status == op.name and c.events for c in op.profile.creates.values())
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -87,8 +89,9 @@ class Responder:
         entry["error"] = answer.error
         entry["fault"] = answer.fault
         entry["example"] = answer.example
-        entry["delay"] = round(answer.delay, 6)
-        if "x-mock-seed" in answer.headers:  # a fuzz draw: the seed replays it
+        if answer.delay:
+            entry["delay"] = round(answer.delay, 6)
+        if answer.headers and "x-mock-seed" in answer.headers:  # a fuzz draw: the seed replays it
             entry["seed"] = answer.headers["x-mock-seed"]
         answer.scenario = entry["scenario"]
         answer.step = entry["step"]
@@ -159,8 +162,13 @@ class Responder:
         timeline, index, step = taken
         entry["scenario"] = timeline.scenario.name
         entry["step"] = index
-        fake.endings.polled(key, now)
-        delay = step.delay.draw(fake.rng) if step.delay is not None else 0.0
+        if self.watched:
+            fake.endings.polled(key, now)
+        if step.delay is None:
+            return self.step(
+                step, rid, timeline.first_seen, now, request.base, timeline.polls, request.headers
+            )
+        delay = step.delay.draw(fake.rng)
         sent = now if fake.clock.virtual else now + delay  # a virtual clock records a delay, never sleeps it
         answer = self.step(
             step, rid, timeline.first_seen, sent, request.base, timeline.polls, request.headers
@@ -269,7 +277,7 @@ class Responder:
         extra = dict(headers) if headers else {}
         if example.derived:
             extra["x-mock-derived"] = "true"
-        return Answer(example.status_code, None, extra, payload=payload, example=example.name)
+        return Answer(example.status_code, None, extra, None, None, payload, 0.0, None, None, example.name)
 
     def fresh(
         self, status: int, body: Any, rid: str, created: float, now: float, base: str, headers: dict[str, str]

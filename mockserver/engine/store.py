@@ -116,6 +116,7 @@ class MemoryStore:
 
     # --- journal --------------------------------------------------------------------------
     def record(self, entry: dict[str, Any]) -> None:
+        """Journal one request (every vendor request comes through here, so it is kept short)."""
         self._journal.record(entry)
 
     def record_violation(self, entry: dict[str, Any]) -> None:

@@ -108,12 +108,12 @@ class RequestValidator:
     ) -> list[Violation]:
         """The request's violations of its auth and parameters (the body is `check_body`'s)."""
         out = self._auth(headers)
-        sources = {"path": path_params, "query": query, "header": headers}
         for p, compiled in self.params:
-            source = sources.get(p.location)
-            if source is None:
+            location = p.location
+            source = query if location == "query" else path_params if location == "path" else headers
+            if location not in ("query", "path", "header"):
                 continue
-            raw = source.get(p.name.lower() if p.location == "header" else p.name)
+            raw = source.get(p.name.lower() if location == "header" else p.name)
             if raw is None or (raw == "" and p.required):  # an empty id is no id
                 if p.required:
                     message = f"missing required {p.location} parameter '{p.name}'"

@@ -24,7 +24,7 @@ KEY = "mockserver.connection"
 def remember(scope: Scope, send: Send) -> None:
     """Note the server's request cycle, if `send` belongs to one, for `drop` to find."""
     owner = getattr(send, "__self__", None)
-    if owner is not None and hasattr(owner, "transport"):
+    if owner is not None:
         scope[KEY] = weakref.ref(owner)
 
 

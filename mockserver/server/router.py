@@ -37,7 +37,8 @@ class VendorRouter(Router):
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            endpoint = self.exact.get((scope["method"], route_path(scope)))
+            path = route_path(scope) if scope.get("root_path") else scope["path"]
+            endpoint = self.exact.get((scope["method"], path))
             if endpoint is not None:
                 scope["path_params"] = {}
             else:
