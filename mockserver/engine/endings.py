@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..spec.paths import lookup
 from .jobs import Job
-from .store import Key, MemoryStore
+from .store import Key, Store
 from .webhooks import Delivery, deliveries_for, payload_values
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class Endings:
     """Watches created jobs through their status operations' responders."""
 
-    def __init__(self, store: MemoryStore, responders: dict[str, Responder]) -> None:
+    def __init__(self, store: Store, responders: dict[str, Responder]) -> None:
         self.store = store
         self.responders = responders
 
@@ -36,17 +36,20 @@ class Endings:
             self.check(job, now)
 
     def check(self, job: Job, now: float) -> None:
-        """Fire the job if its timeline stands at an end; else put its next timed end on the heap."""
+        """Fire the job if its timeline stands at an end; else plan its next timed end on the heap."""
+        key = (job.operation, job.rid)
         responder = self.responders[job.operation]
-        index, step = job.timeline.peek(now)
+        found = self.store.peek(key, now)
+        if found is None:  # no longer watched: reset, or dropped past the cap
+            return
+        index, step = found
         outcome = responder.outcome(step)
         if outcome is not None:
             self.fire(job, outcome, step_index=index, now=now)
             return
         due = job.timeline.ends_at(now, lambda s: responder.outcome(s) is not None)
-        if due is not None and due != job.due:
-            job.due = due
-            self.store.schedule(due, ("job", (job.operation, job.rid), due))
+        if due is not None:
+            self.store.plan(key, due)
 
     def fire(self, job: Job, outcome: str, step_index: int, now: float) -> None:
         """Make the job's deliveries, due now."""
@@ -70,19 +73,12 @@ class Endings:
         """Jobs whose timed end has come are fired; the deliveries whose attempt is due, to send."""
         sending: list[Delivery] = []
         for _ in range(3):  # a job fired here makes deliveries due now: the next pass takes them
-            popped = self.store.due(now)
-            if not popped:
+            jobs, deliveries = self.store.due(now)
+            sending += deliveries
+            if not jobs:
                 break
-            for _, (kind, key, due) in popped:
-                if kind == "job":
-                    job = self.store.job(key)
-                    if job is not None and job.due == due:
-                        job.due = None
-                        self.check(job, now)
-                else:
-                    delivery = self.store.start_sending(key, due)
-                    if delivery is not None:
-                        sending.append(delivery)
+            for job in jobs:
+                self.check(job, now)
         return sending
 
     def settle(self, delivery: Delivery, at: float, status: int | None, error: str | None) -> None:

@@ -17,6 +17,7 @@ from .clock import Clock, make_clock
 from .create import CreateResponder
 from .endings import Endings
 from .media_links import MediaSigner
+from .memory_store import MemoryStore
 from .options import Options
 from .registry import RegistryResponder
 from .render import Rendered
@@ -24,7 +25,7 @@ from .responder import Responder
 from .scenario import default_scenario, fuzz_scenario, pollable
 from .scenario_file import ScenarioLoader
 from .selection import Selection
-from .store import MemoryStore
+from .store import Store
 from .validation import RequestValidator
 
 
@@ -35,7 +36,7 @@ class Fake:
         self.options = options
         self.catalog = catalog or Catalog(options.specs_dir)
         loaded = ScenarioLoader(self.catalog).load_dir(options.scenarios_dir)
-        self.store = MemoryStore(options.timeline_cap, options.journal_size)
+        self.store: Store = MemoryStore(options.timeline_cap, options.journal_size)
         defaults = {
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
             for op in pollable(self.catalog)

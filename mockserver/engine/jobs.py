@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,11 @@ class Schedule:
             due, _, item = heapq.heappop(heap)
             out.append((due, item))
         return out
+
+    def keep(self, live: Callable[[Any], bool]) -> None:
+        """Drop the entries that are no longer live (reset, re-planned, settled): O(n), done rarely."""
+        self._heap = [entry for entry in self._heap if live(entry[2])]
+        heapq.heapify(self._heap)
 
     def clear(self) -> None:
         self._heap.clear()

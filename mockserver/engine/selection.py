@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..spec.openapi import Operation
 from .scenario import Scenario
-from .store import MemoryStore
+from .store import Store
 
 
 class UnknownScenario(LookupError):
@@ -24,7 +24,7 @@ class UnknownScenario(LookupError):
 class Selection:
     """The scenario policy over the store's registered scenarios and bindings."""
 
-    def __init__(self, store: MemoryStore, defaults: dict[str, Scenario]) -> None:
+    def __init__(self, store: Store, defaults: dict[str, Scenario]) -> None:
         self.store = store
         self.defaults = defaults
         self.id_rules: list[Scenario] = []

@@ -1,23 +1,18 @@
-"""The state store: every piece of mutable state the fake keeps, behind one interface.
+"""The state store interface: every piece of mutable state the fake keeps, behind one set of methods.
 
 Timelines, bindings, registered scenarios, the journal and violations, webhook endpoints,
-jobs and deliveries, rate windows, the due-time schedule and minted ids. The engine reaches
-state only through these methods, never into the containers, so a shared store (Redis,
-for several workers) can implement the same methods later: `take` is the one that must be
-atomic, so that N concurrent polls consume exactly N poll slots, none skipped or repeated.
+jobs and deliveries, rate windows, the due-time heap and minted ids. The engine reaches
+state only through these methods, never into a container, so a shared store (Redis, for
+several workers or replicas) can implement them without touching the engine. What such a
+store must make atomic is marked: above all `take`, so that N concurrent polls consume
+exactly N poll slots, none skipped or repeated. `MemoryStore` is the default.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
-from collections import deque
-from typing import Any
+from typing import Any, Protocol
 
-from .capped import Capped
-from .jobs import Job, Schedule
-from .journal import Journal
-from .rate_window import RateWindows
+from .jobs import Job
 from .scenario import Limit, Scenario, Step
 from .timeline import Timeline
 from .webhooks import Delivery, Endpoint
@@ -25,226 +20,105 @@ from .webhooks import Delivery, Endpoint
 Key = tuple[str, str]  # (operation, resource id)
 
 
-class MemoryStore:
-    """The default store: one process, in memory, each collection bounded."""
-
-    def __init__(self, cap: int = 100_000, journal_size: int = 10_000) -> None:
-        self._lock = threading.Lock()
-        self._timelines: Capped[Key, Timeline] = Capped(cap)
-        self._jobs: Capped[Key, Job] = Capped(cap)
-        self._bindings: dict[Key, str] = {}
-        self._scenarios: dict[str, Scenario] = {}
-        self._journal = Journal(journal_size)
-        self._violations = Journal(journal_size)
-        self._endpoints: dict[str, dict[str, Endpoint]] = {}
-        self._deliveries: deque[Delivery] = deque(maxlen=journal_size)
-        self._pending: dict[str, Delivery] = {}  # deliveries with an attempt still to make
-        self._windows = RateWindows(cap)
-        self._schedule = Schedule()
-        self.jobs_dropped = 0  # unfinished jobs forgotten past the cap: their webhooks are never sent
+class Store(Protocol):
+    jobs_dropped: int  # unfinished jobs forgotten past the cap: their webhooks are never sent
 
     # --- timelines ------------------------------------------------------------------------
     def take(self, key: Key, now: float) -> tuple[Timeline, int, Step] | None:
-        """Consume one poll of an existing timeline; None when the id has none yet."""
-        with self._lock:
-            timeline = self._timeline(key)
-            if timeline is None:
-                return None
-            index, step = timeline.take(now)
-            return timeline, index, step
+        """Atomic: consume one poll of the id's timeline; None when it has none yet."""
 
     def start(self, key: Key, scenario: Scenario, now: float, *, restart: bool = False) -> Timeline:
-        """The id's timeline, started on `scenario` if it has none (or, with restart, anew)."""
-        with self._lock:
-            timeline = None if restart else self._timeline(key)
-            if timeline is None:
-                timeline = Timeline(key[0], key[1], scenario, first_seen=now, step_started=now)
-                self._timelines.put(key, timeline)
-            return timeline
+        """Atomic: the id's timeline, started on `scenario` if it has none (with restart, anew)."""
 
     def timeline(self, key: Key) -> Timeline | None:
         """The id's timeline, without consuming a poll."""
-        with self._lock:
-            return self._timeline(key)
-
-    def _timeline(self, key: Key) -> Timeline | None:
-        timeline = self._timelines.get(key)
-        if timeline is None:
-            job = self._jobs.items.get(key)
-            if job is not None:  # forgotten by the LRU, kept by its unfinished job
-                timeline = job.timeline
-                self._timelines.put(key, timeline)
-        return timeline
 
     def forget(self, key: Key) -> None:
         """The id starts afresh on its next request; a job on it is no longer announced."""
-        with self._lock:
-            self._timelines.pop(key)
-            self._jobs.pop(key)
 
     def forget_timelines(self) -> None:
-        """Every id starts afresh; the journal and the rest stay (a contract run between cases)."""
-        with self._lock:
-            self._timelines.clear()
-            self._jobs.clear()
+        """Every id starts afresh; the journal and the rest stay."""
 
     def timeline_count(self) -> tuple[int, int]:
         """(timelines held, timelines evicted so far)."""
-        return len(self._timelines), self._timelines.evicted
 
     # --- scenarios and bindings -----------------------------------------------------------
-    def add_scenario(self, scenario: Scenario) -> None:
-        self._scenarios[scenario.name] = scenario
+    def add_scenario(self, scenario: Scenario) -> None: ...
 
-    def scenario(self, name: str) -> Scenario | None:
-        return self._scenarios.get(name)
+    def scenario(self, name: str) -> Scenario | None: ...
 
-    def scenarios(self) -> list[Scenario]:
-        return list(self._scenarios.values())
+    def scenarios(self) -> list[Scenario]: ...
 
-    def bind(self, key: Key, name: str) -> None:
-        self._bindings[key] = name
+    def bind(self, key: Key, name: str) -> None: ...
 
-    def binding(self, key: Key) -> str | None:
-        return self._bindings.get(key)
+    def binding(self, key: Key) -> str | None: ...
 
-    def unbind(self, key: Key) -> bool:
-        return self._bindings.pop(key, None) is not None
+    def unbind(self, key: Key) -> bool: ...
 
-    def bindings(self) -> list[tuple[Key, str]]:
-        return list(self._bindings.items())
+    def bindings(self) -> list[tuple[Key, str]]: ...
 
-    # --- journal --------------------------------------------------------------------------
+    # --- the journal ----------------------------------------------------------------------
     def record(self, entry: dict[str, Any]) -> None:
-        """Journal one request (every vendor request comes through here, so it is kept short)."""
-        self._journal.record(entry)
+        """Journal one request; it gets the next sequence number."""
 
-    def record_violation(self, entry: dict[str, Any]) -> None:
-        self._violations.record(entry)
+    def record_violation(self, entry: dict[str, Any]) -> None: ...
 
-    def requests(self, operation: str | None, rid: str | None, limit: int | None) -> list[dict[str, Any]]:
-        return self._journal.query(operation, rid, limit)
+    def requests(self, operation: str | None, rid: str | None, limit: int | None) -> list[dict[str, Any]]: ...
 
-    def violations(self, operation: str | None, rid: str | None, limit: int | None) -> list[dict[str, Any]]:
-        return self._violations.query(operation, rid, limit)
+    def violations(
+        self, operation: str | None, rid: str | None, limit: int | None
+    ) -> list[dict[str, Any]]: ...
 
-    def clear_violations(self) -> None:
-        self._violations.clear()
+    def clear_violations(self) -> None: ...
 
-    def requests_total(self) -> int:
-        return self._journal.total
+    def requests_total(self) -> int: ...
 
     # --- rate windows ---------------------------------------------------------------------
     def rate_wait(self, key: Key, limit: Limit, now: float) -> float:
-        """0 and the call is counted, or the seconds until the window lets another in."""
-        with self._lock:
-            return self._windows.wait(key, limit, now)
+        """Atomic: 0 and the call is counted, or the seconds until the window lets another in."""
 
-    # --- webhook endpoints, jobs, deliveries and the schedule -----------------------------
-    def add_endpoint(self, endpoint: Endpoint) -> None:
-        self._endpoints.setdefault(endpoint.vendor, {})[endpoint.endpoint_id] = endpoint
+    # --- webhook endpoints, jobs and deliveries -------------------------------------------
+    def add_endpoint(self, endpoint: Endpoint) -> None: ...
 
-    def endpoints(self, vendor: str) -> list[Endpoint]:
-        return list(self._endpoints.get(vendor, {}).values())
+    def endpoints(self, vendor: str) -> list[Endpoint]: ...
 
-    def all_endpoints(self) -> dict[str, list[Endpoint]]:
-        return {vendor: list(found.values()) for vendor, found in self._endpoints.items()}
+    def all_endpoints(self) -> dict[str, list[Endpoint]]: ...
 
-    def remove_endpoint(self, vendor: str, endpoint_id: str) -> bool:
-        return self._endpoints.get(vendor, {}).pop(endpoint_id, None) is not None
+    def remove_endpoint(self, vendor: str, endpoint_id: str) -> bool: ...
 
     def watch(self, job: Job) -> None:
-        """Keep the job until it ends; past the cap the oldest is dropped, and counted."""
-        key = (job.operation, job.rid)
-        with self._lock:
-            self._jobs.pop(key)
-            self.jobs_dropped += len(self._jobs.put(key, job))
+        """Keep the job until it ends; it keeps its own timeline, even past the timelines' cap."""
 
-    def job(self, key: Key) -> Job | None:
-        return self._jobs.items.get(key)
+    def job(self, key: Key) -> Job | None: ...
 
     def unwatch(self, key: Key) -> Job | None:
         """The job has ended: its timeline stays, as the most recent, for the polls that follow."""
-        with self._lock:
-            job = self._jobs.pop(key)
-            if job is not None and self._timelines.items.get(key) is None:
-                self._timelines.put(key, job.timeline)
-            return job
 
-    def job_keys(self) -> list[Key]:
-        return list(self._jobs.items)
+    def job_keys(self) -> list[Key]: ...
+
+    def peek(self, key: Key, now: float) -> tuple[int, Step] | None:
+        """Atomic: where a watched job's timeline stands now, without consuming a poll."""
+
+    def plan(self, key: Key, due: float) -> None:
+        """The watched job's timeline ends on its own at `due`: put that on the heap, once."""
 
     def add_delivery(self, delivery: Delivery) -> None:
         """Log a new delivery; its first attempt is due at `next_due`."""
-        self._deliveries.append(delivery)
-        self._pending[delivery.delivery_id] = delivery
-        self.schedule(delivery.next_due, ("delivery", delivery.delivery_id, delivery.next_due))
-
-    def start_sending(self, delivery_id: str, due: float) -> Delivery | None:
-        """The delivery whose attempt this heap entry is for, now marked sending; None if stale or reset."""
-        with self._lock:
-            delivery = self._pending.get(delivery_id)
-            if delivery is None or delivery.state != "pending" or delivery.next_due != due:
-                return None
-            delivery.state = "sending"
-            return delivery
 
     def settle_delivery(self, delivery: Delivery, at: float, status: int | None, error: str | None) -> None:
-        """One attempt's result; a retry goes back on the heap, unless the fake was reset meanwhile."""
-        with self._lock:
-            if self._pending.get(delivery.delivery_id) is not delivery:
-                return
-            if delivery.settle(at, status, error):
-                self._schedule.push(delivery.next_due, ("delivery", delivery.delivery_id, delivery.next_due))
-            else:
-                del self._pending[delivery.delivery_id]
+        """Atomic: one attempt's result; a retry goes back on the heap, unless the fake was reset."""
 
-    def deliveries(self, job_id: str | None = None) -> list[Delivery]:
-        return [d for d in self._deliveries if job_id is None or d.job_id == job_id]
+    def deliveries(self, job_id: str | None = None) -> list[Delivery]: ...
 
-    def schedule(self, due: float, item: Any) -> None:
-        with self._lock:
-            self._schedule.push(due, item)
-
-    def due(self, now: float) -> list[tuple[float, Any]]:
-        with self._lock:
-            return self._schedule.pop_due(now)
+    def due(self, now: float) -> tuple[list[Job], list[Delivery]]:
+        """Atomic: jobs whose planned end has come, and deliveries to send now (marked sending)."""
 
     def scheduled(self) -> int:
-        """How many entries wait on the due-time heap (stale ones included until popped)."""
-        return len(self._schedule)
+        """How many entries wait on the due-time heap."""
 
     def mint_id(self) -> str:
-        return uuid.uuid4().hex
+        """A fresh id, unique across every process sharing the store."""
 
     # --- reset ----------------------------------------------------------------------------
     def reset(self, rid: str | None = None) -> dict[str, int]:
-        """Forget one id everywhere, or everything but the scenarios; the counts forgotten."""
-        with self._lock:
-            if rid is None:
-                counts = {"timelines": len(self._timelines), "bindings": len(self._bindings)}
-                for kept in (
-                    self._timelines,
-                    self._jobs,
-                    self._windows,
-                    self._schedule,
-                    self._deliveries,
-                    self._pending,
-                ):
-                    kept.clear()
-                self._bindings.clear()
-                self._endpoints.clear()
-                self._journal.clear()
-                self._violations.clear()
-                return counts
-            keys = [k for k in self._timelines.items if k[1] == rid]
-            keys += [k for k in self._jobs.items if k[1] == rid and k not in keys]
-            for key in keys:
-                self._timelines.pop(key)
-                self._jobs.pop(key)
-            bound = [k for k in self._bindings if k[1] == rid]
-            for key in bound:
-                del self._bindings[key]
-            self._journal.clear(rid)
-            self._violations.clear(rid)
-            return {"timelines": len(keys), "bindings": len(bound)}
+        """Forget one id everywhere, or everything but the registered scenarios; the counts forgotten."""

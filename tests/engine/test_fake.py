@@ -150,3 +150,15 @@ def test_a_reset_stops_the_retries_of_deliveries_in_flight(fake):
 def test_a_fuzz_answer_journals_its_seed(fake):
     poll(fake, "fz-1", {"x-mock-scenario": "fuzz", "x-mock-seed": "42"})
     assert fake.store.requests(None, "fz-1", None)[-1]["seed"] == "42"
+
+
+def test_the_heap_sheds_entries_of_jobs_that_are_gone(fake):
+    register(fake, {"name": "timed", "operation": "heygen.video_status", "steps": [
+        {"example": "Pending", "for": "1h"}, {"example": "Completed"}]})  # fmt: skip
+    for i in range(3000):
+        rid = create(fake, {**VIDEO, "callback_url": "http://127.0.0.1:9/hook"}, {"x-mock-scenario": "timed"})
+        if i % 3:
+            fake.reset(rid)  # its heap entry is stale from now on
+    live = len(fake.store.job_keys())
+    assert live == 1000
+    assert fake.store.scheduled() <= 2 * live + 1024 + 1
