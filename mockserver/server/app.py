@@ -11,10 +11,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, Router
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine.fake import Fake
 from ..engine.options import Options
@@ -23,7 +24,7 @@ from . import admin, media
 from .delivery import Dispatcher
 from .endpoints import VendorEndpoint
 from .faults import remember
-from .router import VendorRouter
+from .router import VendorFirst, VendorRouter
 
 
 class MockApp(Starlette):
@@ -41,6 +42,17 @@ class MockApp(Starlette):
             lifespan=lambda app: dispatcher.running(),
         )
         self.state.fake = fake
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack, with vendor routes answered below the user's middleware (`VendorFirst`)
+        unless the user registered an exception handler that ExceptionMiddleware would apply."""
+        if set(self.exception_handlers) - {HTTPException, 500, Exception}:
+            return super().build_middleware_stack()
+        self.user_middleware.append(Middleware(VendorFirst, router=self.router))
+        try:
+            return super().build_middleware_stack()
+        finally:
+            self.user_middleware.pop()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -36,22 +36,44 @@ class VendorRouter(Router):
                     self.exact.setdefault((method, route.path), route.app)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = route_path(scope) if scope.get("root_path") else scope["path"]
-            endpoint = self.exact.get((scope["method"], path))
-            if endpoint is not None:
-                scope["path_params"] = {}
-            else:
-                endpoint = self._match(scope)
-            if endpoint is not None:
-                await endpoint(scope, receive, send)
-                return
+        endpoint = self.vendor_endpoint(scope) if scope["type"] == "http" else None
+        if endpoint is not None:
+            await endpoint(scope, receive, send)
+            return
         await super().app(scope, receive, send)
 
-    def _match(self, scope: Scope) -> ASGIApp | None:
+    def vendor_endpoint(self, scope: Scope) -> ASGIApp | None:
+        """The vendor operation's endpoint for this request (path params set), or None."""
+        path = route_path(scope) if scope.get("root_path") else scope["path"]
+        endpoint = self.exact.get((scope["method"], path))
+        if endpoint is not None:
+            scope["path_params"] = {}
+            return endpoint
         for route in self.patterned:
             match, child = route.matches(scope)
             if match is Match.FULL:
                 scope.update(child)
                 return route.app
         return None
+
+
+class VendorFirst:
+    """Vendor routes answered just below the user's middleware, above Starlette's ExceptionMiddleware.
+
+    Installed by the app only while no exception handler of the user's could apply to a vendor
+    route (handlers for 500 and `Exception` live above, in ServerErrorMiddleware, and still do):
+    then ExceptionMiddleware would only wrap the endpoint for nothing, and skipping it is a
+    fifth of a poll's cost. Once the user adds any other handler, the app is built without this
+    layer and vendor routes go through ExceptionMiddleware to the router, like any route.
+    """
+
+    def __init__(self, app: ASGIApp, router: VendorRouter) -> None:
+        self.app = app
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = self.router.vendor_endpoint(scope) if scope["type"] == "http" else None
+        if endpoint is not None:
+            await endpoint(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

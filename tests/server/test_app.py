@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import socket
 
+import pytest
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import JSONResponse
 from starlette.testclient import TestClient
 
 from mockserver import create_app
@@ -34,6 +36,31 @@ def test_user_middleware_runs_on_vendor_routes(catalog):
     assert fixed.status_code == 200 and fixed.headers["x-stamped"] == STATUS
     assert patterned.headers["x-stamped"] == "/v2/video_avatar/a1"
     assert admin.headers["x-stamped"] == "/__mock/health"
+
+
+class Boom(Exception):
+    pass
+
+
+def _raising(app):
+    def boom(request, now):
+        raise Boom("a bug in the fake")
+
+    app.state.fake.responders["heygen.video_status"].answer = boom
+    return app
+
+
+@pytest.mark.parametrize("handled", [Boom, Exception, None])
+def test_user_exception_handlers_apply_to_vendor_routes(catalog, handled):
+    app = _raising(create_app(SPECS, None, catalog=catalog, clock="virtual"))
+    if handled is not None:
+        app.add_exception_handler(handled, lambda request, exc: JSONResponse({"handled": str(exc)}, 418))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get(STATUS, params={"video_id": "b1"}, headers=KEY)
+    if handled is None:
+        assert r.status_code == 500  # Starlette's own error middleware
+    else:
+        assert (r.status_code, r.json()) == (418, {"handled": "a bug in the fake"})
 
 
 def test_a_405_says_which_methods_are_allowed(catalog):
