@@ -1,4 +1,4 @@
-"""Scenario files: ordered steps an id walks through, by polls or by time.
+"""Scenarios: ordered steps an id walks through, by polls or by time.
 
 A scenario names the operation it drives (or `*` for any) and lists steps. Each step
 serves one thing (an example, a status with a body, a vendor error, an outcome, or a

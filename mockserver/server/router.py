@@ -1,9 +1,10 @@
-"""The app's router: vendor routes found by one dict lookup, everything else as Starlette routes.
+"""Vendor routes found by one dict lookup, inside Starlette's stack: `VendorRouter` and `VendorFirst`.
 
 Most vendor paths are fixed (`/v1/video_status.get`): a dict finds them, where Starlette's
 router would try the admin, media and every vendor pattern in turn; patterned vendor paths
-are matched against the vendor patterns only. Being the app's router, it sits inside
-Starlette's stack: user middleware and exception handlers apply to vendor routes too.
+are matched against the vendor patterns only. Both classes sit inside Starlette's stack, so
+user middleware and exception handlers apply to vendor routes too (see `VendorFirst` for
+which of the two answers them).
 """
 
 from __future__ import annotations

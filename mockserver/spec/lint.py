@@ -1,4 +1,4 @@
-"""Finding where a vendor spec contradicts itself, and repairing it into the effective spec.
+"""Finding where a vendor spec contradicts itself: the operation's own shape (`repair.py` applies the fixes).
 
 Nothing here is a hand-written list of known problems: every finding comes from checking
 each body the fake will serve (documented, derived, or a profile error) against the
