@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..spec.openapi import Operation
+from ..spec.paths import assign, lookup
 from .answer import Answer, Request
 from .responder import Responder
 from .webhooks import new_endpoint
@@ -35,7 +36,7 @@ class RegistryResponder(Responder):
         store, vendor, rid = self.fake.store, self.op.profile.vendor, entry["id"]
         body = dict(self.envelope) if isinstance(self.envelope, dict) else {}
         if self.role == "list":
-            body["data"] = [e.record(self.hooks) for e in store.endpoints(vendor)]
+            assign(body, self.hooks.data_field, [e.record(self.hooks) for e in store.endpoints(vendor)])
         elif self.role == "delete":
             if rid is None or not store.remove_endpoint(vendor, rid):
                 return self.error("not_found", f"no webhook endpoint '{rid}'")
@@ -46,9 +47,10 @@ class RegistryResponder(Responder):
             cap = self.hooks.max_endpoints
             if cap is not None and len(store.endpoints(vendor)) >= cap:
                 return self.error("invalid_parameter", f"at most {cap} webhook endpoints")
-            events = [str(e) for e in fields.get("events") or []]
-            endpoint = new_endpoint(self.hooks, vendor, store.mint_id(), str(fields["url"]), events, now)
+            events = [str(e) for e in lookup(fields, self.hooks.events_field) or []]
+            url = str(lookup(fields, self.hooks.url_field))
+            endpoint = new_endpoint(self.hooks, vendor, store.mint_id(), url, events, now)
             store.add_endpoint(endpoint)
             entry["id"] = endpoint.endpoint_id
-            body["data"] = endpoint.record(self.hooks)
+            assign(body, self.hooks.data_field, endpoint.record(self.hooks))
         return Answer(200, body)

@@ -83,6 +83,9 @@ class WebhookProfile:
     record: dict[str, Any]
     signature_header: str
     secret_prefix: str
+    url_field: str  # where a registration's body gives the receiver's URL
+    events_field: str  # and the events it wants
+    data_field: str  # where the registry's answers carry the endpoint (or the list of them)
     default_secret: str  # signs callbacks to a job's own URL while no endpoint is registered
     attempts: int
     retry_every: float
