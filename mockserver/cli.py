@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .engine.options import flag_name, option_fields
+from .engine.options import VALUE_TYPES, field_kind, flag_name, option_fields
 from .spec.catalog import Catalog
 from .spec.errors import ConfigError
 
@@ -37,7 +37,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _flag(field: Field[Any]) -> Callable[[Any], Any]:
     """One `serve` flag from one Options field: its default, help and type are the field's."""
-    kind = str(field.type).split(" | ")[0]
+    kind = field_kind(field)
     meta = field.metadata
     kw: dict[str, Any] = {"help": meta["help"], "default": field.default, "show_default": True}
     if kind == "bool":
@@ -47,10 +47,10 @@ def _flag(field: Field[Any]) -> Callable[[Any], Any]:
     elif kind == "Path":
         kw["type"] = click.Path(path_type=Path)
         kw["show_default"] = f"the shipped {field.default.name}/"
-    elif kind.startswith("frozenset"):
+    elif kind == "keys":
         kw.update(multiple=True, default=(), show_default=False)
     else:
-        kw["type"] = {"int": int, "float": float, "str": str}[kind]
+        kw["type"] = VALUE_TYPES[kind]
     if meta.get("envvar"):
         kw["envvar"] = meta["envvar"]
     return click.option(flag_name(field), field.name, **kw)

@@ -46,7 +46,9 @@ class Options:
     )
     clock: str = field(
         default="real",
-        metadata=_help("real or virtual (moved only by the admin API).", choices=("real", "virtual")),
+        metadata=_help(
+            "real, or virtual: time moves only when the admin API advances it.", choices=("real", "virtual")
+        ),
     )
     clock_speed: float = field(
         default=1.0,
@@ -116,3 +118,12 @@ def option_fields() -> list[Any]:
 def flag_name(field: Field[Any]) -> str:
     """The option's flag: its own where the field names one, else `--field-name`."""
     return str(field.metadata.get("flag") or "--" + field.name.replace("_", "-"))
+
+
+VALUE_TYPES: dict[str, Any] = {"int": int, "float": float, "str": str, "Path": Path}
+
+
+def field_kind(field: Field[Any]) -> str:
+    """'bool', 'keys' (a set of strings), or a key of VALUE_TYPES: how a flag or ini key reads the field."""
+    kind = str(field.type).split(" | ")[0]
+    return "keys" if kind.startswith("frozenset") else kind

@@ -19,12 +19,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import Field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..engine.options import flag_name, option_fields
+from ..engine.options import VALUE_TYPES, field_kind, flag_name, option_fields
 
 PLUGIN_DEFAULTS = {"clock": "virtual"}  # tests want time that moves only when they say so
 
@@ -42,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     for field in option_fields():
         default = PLUGIN_DEFAULTS.get(field.name, field.default)
-        kind = "linelist" if str(field.type).startswith("frozenset") else "string"
+        kind = "linelist" if field_kind(field) == "keys" else "string"
         parser.addini(
             _ini_name(field), f"{field.metadata['help']} (default: {default})", type=kind, default=None
         )
@@ -63,7 +62,7 @@ def _app_options(config: pytest.Config) -> dict[str, Any]:
         raw = config.getini(_ini_name(field))
         if raw in (None, "", []):
             continue
-        out[field.name] = _typed(str(field.type).split(" | ")[0], raw)
+        out[field.name] = _typed(field_kind(field), raw)
     specs = config.getoption("--mockserver-specs")
     scenarios = config.getoption("--mockserver-scenarios")
     if specs:
@@ -76,11 +75,9 @@ def _app_options(config: pytest.Config) -> dict[str, Any]:
 def _typed(kind: str, raw: Any) -> Any:
     if kind == "bool":
         return str(raw).strip().lower() in ("true", "1", "yes", "on")
-    if kind.startswith("frozenset"):
+    if kind == "keys":
         return frozenset(raw)
-    if kind in ("int", "float"):
-        return {"int": int, "float": float}[kind](raw)
-    return Path(raw) if kind == "Path" else str(raw)
+    return VALUE_TYPES[kind](raw)
 
 
 def _uses_the_fake(config: pytest.Config) -> bool:
