@@ -24,7 +24,7 @@ from . import admin, media
 from .delivery import Dispatcher
 from .endpoints import VendorEndpoint
 from .faults import remember
-from .router import VendorFirst, VendorRouter
+from .router import RawRoute, VendorFirst, VendorRouter
 
 
 class MockApp(Starlette):
@@ -63,7 +63,7 @@ class MockApp(Starlette):
 def vendor_routes(fake: Fake) -> list[Route]:
     """One endpoint per operation; calls with a request body read it."""
     return [
-        Route(
+        RawRoute(
             op.path,
             VendorEndpoint(op.name, fake, reads_body="requestBody" in op.raw),
             methods=[op.method.upper()],
