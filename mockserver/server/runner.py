@@ -19,6 +19,7 @@ from typing import Any
 import uvicorn
 
 from ..spec.errors import ConfigError
+from . import head_timeout
 
 
 def is_loopback(host: str) -> bool:
@@ -58,7 +59,17 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def _config(app: Any, **extra: Any) -> uvicorn.Config:
     # No WebSocket routes: ws="none" spares importing a WebSocket library, 40 ms of start-up.
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", ws="none", **extra)
+    fake = getattr(getattr(app, "state", None), "fake", None)
+    seconds = fake.options.header_timeout if fake is not None else head_timeout.DEFAULT
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        ws="none",
+        http=head_timeout.protocol(seconds),
+        **extra,
+    )
 
 
 def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], None]) -> None:
