@@ -6,6 +6,7 @@ The socket is bound before uvicorn starts, so a port in use is one clear line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import ipaddress
 import signal
@@ -72,6 +73,21 @@ def _config(app: Any, **extra: Any) -> uvicorn.Config:
     )
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, whose app always hears the lifespan's shutdown.
+
+    A second Ctrl-C makes uvicorn skip it (`force_exit`), and the lifespan task is then
+    cancelled on the way out, which Starlette reports as a failed shutdown with a traceback.
+    Stopping the app's own work (the webhook dispatcher) takes no time, so it is done anyway.
+    """
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        if self.force_exit:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.lifespan.shutdown(), timeout=2)
+
+
 def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], None]) -> None:
     """Serve until SIGTERM or Ctrl-C; `on_ready(url)` once uvicorn accepts connections.
 
@@ -81,7 +97,7 @@ def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], No
     gc.collect()
     gc.freeze()
     config = _config(app, timeout_graceful_shutdown=4)
-    server = uvicorn.Server(config)
+    server = Server(config)
     port = sock.getsockname()[1]
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
@@ -110,7 +126,7 @@ class BackgroundServer:
 
     def __init__(self, app: Any) -> None:
         self.sock = bind_socket("127.0.0.1", 0)
-        self.server = uvicorn.Server(_config(app))
+        self.server = Server(_config(app))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10

@@ -20,7 +20,10 @@ DEEP = b"[" * 100_000
 SCENARIOS = {
     "s204": {"operation": "heygen.video_status", "steps": [{"status": 204}]},
     "s304": {"operation": "heygen.video_status", "steps": [{"status": 304}]},
-    "two": {"operation": "heygen.video_status", "steps": [{"outcome": "progress", "polls": 1}, {"outcome": "success"}]},
+    "two": {
+        "operation": "heygen.video_status",
+        "steps": [{"outcome": "progress", "polls": 1}, {"outcome": "success"}],
+    },
     "done": {"operation": "*", "steps": [{"outcome": "success"}]},
 }
 
@@ -146,7 +149,9 @@ def test_no_body_statuses_keep_the_connection_sound(server: WireServer, code: in
 )
 def test_admin_body_over_the_cap_is_413(server: WireServer, head: bytes) -> None:
     with server.no_traceback(), server.connect() as wire:
-        wire.send(b"PUT /__mock/scenarios/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + head)
+        wire.send(
+            b"PUT /__mock/scenarios/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + head
+        )
         reply = wire.reply()
         assert reply.status == 413 and "1 MiB" in reply.json()["error"]
         assert reply.headers["connection"] == "close" and wire.closed()

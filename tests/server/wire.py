@@ -37,12 +37,11 @@ class WireServer:
 
     def __init__(self, tmp: Path, *args: str) -> None:
         ready = tmp / "ready.txt"
+        ready.unlink(missing_ok=True)
         self.log_path = tmp / "server.log"
         self.log = self.log_path.open("w")
         command = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--ready-file", str(ready)]
-        self.proc = subprocess.Popen(
-            [*command, *args], stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT
-        )
+        self.proc = subprocess.Popen([*command, *args], stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.monotonic() + 30
         while not (ready.exists() and ready.read_text().endswith("\n")):
             if self.proc.poll() is not None or time.monotonic() > deadline:
