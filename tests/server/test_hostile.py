@@ -139,21 +139,27 @@ def test_no_body_statuses_keep_the_connection_sound(server: WireServer, code: in
         sound(wire)
 
 
+ANNOUNCED = b"Content-Length: 104857600\r\n\r\n"  # refused before a byte of it is read
+CHUNKED = b"Transfer-Encoding: chunked\r\n\r\n100000\r\n" + b" " * 0x100000 + b"\r\n1\r\n \r\n0\r\n\r\n"
+
+
 @pytest.mark.parametrize(
-    "head",
+    ("line", "head", "check"),
     [
-        b"Content-Length: 104857600\r\n\r\n",  # announced: refused before reading it
-        b"Transfer-Encoding: chunked\r\n\r\n100000\r\n" + b" " * 0x100000 + b"\r\n1\r\n \r\n0\r\n\r\n",
+        (b"PUT /__mock/scenarios/big", ANNOUNCED, admin_refusal(413, "1 MiB")),
+        (b"PUT /__mock/scenarios/big", CHUNKED, admin_refusal(413, "1 MiB")),
+        (b"POST /v2/video/generate", ANNOUNCED, lambda reply: vendor_refusal(reply, "size limit")),
     ],
-    ids=["announced", "chunked"],
+    ids=["admin-announced", "admin-chunked", "vendor-announced"],
 )
-def test_admin_body_over_the_cap_is_413(server: WireServer, head: bytes) -> None:
+def test_body_over_the_cap_is_refused(
+    server: WireServer, line: bytes, head: bytes, check: Callable[[Reply], None]
+) -> None:
+    """Over 1 MiB: refused without reading the rest, and the connection closed after the answer."""
     with server.no_traceback(), server.connect() as wire:
-        wire.send(
-            b"PUT /__mock/scenarios/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + head
-        )
+        wire.send(line + b" HTTP/1.1\r\nHost: x\r\nX-Api-Key: k\r\nContent-Type: application/json\r\n" + head)
         reply = wire.reply()
-        assert reply.status == 413 and "1 MiB" in reply.json()["error"]
+        check(reply)
         assert reply.headers["connection"] == "close" and wire.closed()
     with server.no_traceback(), server.connect() as wire:
         sound(wire)

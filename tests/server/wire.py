@@ -132,6 +132,7 @@ class Wire:
         if not chunk:
             raise ConnectionError(f"connection closed; unread: {self.buffer[:200]!r}")
         self.buffer += chunk
+        assert len(self.buffer) < 16 * 1024 * 1024, "a response far larger than any the fake sends"
 
     def _until(self, mark: bytes) -> bytes:
         while mark not in self.buffer:
