@@ -228,6 +228,25 @@ def test_port_in_use(tmp_path):
         holder.close()
 
 
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_port_out_of_range(port):
+    assert_one_clear_line(run_cli("serve", "--port", port), f"--port {port}", "not a TCP port")
+
+
+def test_ready_file_in_a_missing_folder(tmp_path):
+    ready = tmp_path / "nope" / "ready.txt"
+    assert_one_clear_line(
+        run_cli("serve", "--port", "0", "--ready-file", str(ready)), "--ready-file", "folder does not exist"
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan"])
+def test_header_timeout_out_of_range(value):
+    assert_one_clear_line(
+        run_cli("serve", "--port", "0", "--header-timeout", value), "--header-timeout", "not a timeout"
+    )
+
+
 def test_user_specs_folder_loads_extra_files(tmp_path):
     """A user can drop a further spec into a vendor folder and it is served."""
     specs = tmp_path / "specs"

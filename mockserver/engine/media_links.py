@@ -28,6 +28,12 @@ ASSET_TYPES = {
 _CLOUDFRONT = bytes.maketrans(b"+=/", b"-_~")
 
 
+def segment(value: str) -> str:
+    """`value` as one URL path segment: `/` escaped, and a `.` or `..` escaped so no client resolves it."""
+    quoted = quote(value, safe="")
+    return quoted.replace(".", "%2E") if quoted in (".", "..") else quoted
+
+
 class MediaSigner:
     """Signs and checks media URLs with a key that lives as long as the fake."""
 
@@ -44,13 +50,14 @@ class MediaSigner:
         links = profile.media_links
         expires = int(now) + links.lifetime
         vendor = profile.vendor
-        prefix = f"{base}{PREFIX}/{vendor}/{quote(rid, safe='')}/"
+        where = f"{vendor}/{segment(rid)}"  # signed as linked: `a/b` cannot pass for vendor `x/a`
+        prefix = f"{base}{PREFIX}/{where}/"
         made: dict[str, str] = {}
 
         def link(asset: str) -> str:
             found = made.get(asset)
             if found is None:
-                signature = self._signature(f"{vendor}/{rid}/{asset}", expires)
+                signature = self._signature(f"{where}/{asset}", expires)
                 found = made[asset] = (
                     f"{prefix}{asset}?Expires={expires}&Signature={signature}&Key-Pair-Id={links.key_pair_id}"
                 )

@@ -89,6 +89,13 @@ class Options:
             "Keep the vendor's media URLs in bodies instead of signed links to the fake's own files."
         ),
     )
+    header_timeout: float = field(
+        default=10.0,
+        metadata=_help(
+            "Seconds a client may take to send a request's line and headers; a connection still "
+            "without a whole request head by then is closed."
+        ),
+    )
 
     def __post_init__(self) -> None:
         """Check what a flag, an ini key or a keyword can get wrong, before anything is loaded."""
@@ -96,6 +103,10 @@ class Options:
             self._refuse("clock", "is not a clock", "use 'real' or 'virtual'")
         if not (math.isfinite(self.clock_speed) and 0 < self.clock_speed <= MAX_SPEED):
             self._refuse("clock_speed", "is not a speed", f"use a number above 0 and at most {MAX_SPEED:g}")
+        if not (math.isfinite(self.header_timeout) and 0 < self.header_timeout <= 86_400):
+            self._refuse(
+                "header_timeout", "is not a timeout", "use a number of seconds above 0, at most 86400"
+            )
         for name in ("timeline_cap", "journal_size", "polls_per_state"):
             if getattr(self, name) < 1:
                 self._refuse(name, "is below 1", "use a whole number of 1 or more")

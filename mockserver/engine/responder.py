@@ -17,6 +17,7 @@ from .answer import Answer, Request
 from .render import Template
 from .scenario import Step
 from .selection import UnknownScenario
+from .timeline import Timeline
 from .validation import Violation
 from .variants import vendor_variant
 
@@ -148,21 +149,26 @@ class Responder:
             if header:  # checked on every request, so a typo is never silently ignored
                 fake.selection.named(op, header)
             prefer = parse_prefer(request.headers["prefer"]) if "prefer" in request.headers else {}
+            looking = request.method == "HEAD"
             if "example" in prefer or "code" in prefer:
-                timeline = fake.store.start(key, fake.selection.for_id(op, rid, header), now)
+                timeline = self.look(key, now, header) if looking else self.begin(key, now, header)
                 entry["scenario"] = timeline.scenario.name
                 return self.prefer(prefer, rid, timeline.first_seen, now, request.base)
-            taken = fake.store.take(key, now)
-            if taken is None:
-                fake.store.start(key, fake.selection.for_id(op, rid, header), now)
+            if looking:  # a HEAD answers as a GET would, taking no poll and starting no timeline
+                timeline = self.look(key, now, header)
+                taken = (timeline, *timeline.peek(now))
+            else:
                 taken = fake.store.take(key, now)
-                assert taken is not None
+                if taken is None:
+                    self.begin(key, now, header)
+                    taken = fake.store.take(key, now)
+                    assert taken is not None
         except UnknownScenario as exc:
             return self.unknown_scenario(exc, exc.valid)
         timeline, index, step = taken
         entry["scenario"] = timeline.scenario.name
         entry["step"] = index
-        if self.watched:
+        if self.watched and not looking:
             fake.endings.polled(key, now)
         if step.delay is None:
             return self.step(
@@ -175,6 +181,18 @@ class Responder:
         )
         answer.delay = delay
         return answer
+
+    def begin(self, key: tuple[str, str], now: float, header: str | None) -> Timeline:
+        """The id's timeline, started on its scenario if it has none yet."""
+        return self.fake.store.start(key, self.fake.selection.for_id(self.op, key[1], header), now)
+
+    def look(self, key: tuple[str, str], now: float, header: str | None) -> Timeline:
+        """The id's timeline, or the one a first poll would start (not stored): what a HEAD sees."""
+        found = self.fake.store.timeline(key)
+        if found is not None:
+            return found
+        scenario = self.fake.selection.for_id(self.op, key[1], header)
+        return Timeline(key[0], key[1], scenario, first_seen=now, step_started=now)
 
     def unknown_scenario(self, exc: UnknownScenario, valid: list[str]) -> Answer:
         return Answer(

@@ -7,7 +7,6 @@ a JSON Pointer into the vendor's file, so a client author can see which rule the
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ import jsonschema_rs
 from ..spec.openapi import Operation, Parameter
 from ..spec.pointers import join
 from ..spec.schema_view import normalize_31
+from .json_body import BadJson, load_json
 
 
 @dataclass
@@ -93,8 +93,8 @@ class RequestValidator:
                 return [Violation(op.name, "missing", ptr, "missing the JSON request body", label)], None
             return [], None
         try:
-            value = json.loads(raw)
-        except ValueError as exc:
+            value = load_json(raw)
+        except BadJson as exc:
             return [Violation(op.name, "invalid", ptr, f"the request body is not JSON ({exc})", label)], None
         if self.body.is_valid(value):
             return [], value

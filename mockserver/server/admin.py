@@ -7,7 +7,6 @@ and serves the request journal, the violations and the effective spec.
 from __future__ import annotations
 
 import hmac
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,14 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine.fake import Fake
+from ..engine.json_body import BadJson, load_json
 from ..engine.scenario_file import ScenarioLoader
 from ..engine.selection import UnknownScenario
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import read_document
+from .bodies import MAX_BODY, read_body
+from .router import RawRoute
 
 
 def _fake(request: Request) -> Fake:
@@ -34,12 +36,17 @@ def _fail(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
-    raw = await request.body()
+    """The body as a JSON object, read and parsed the one way vendor routes read theirs."""
+    raw = await read_body(request.scope, request.receive)
+    if raw is None:
+        response = _fail(413, f"body over {MAX_BODY // 1024 // 1024} MiB; send at most {MAX_BODY} bytes")
+        response.headers["connection"] = "close"  # the rest of it is left unread
+        return response
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = load_json(raw)
+    except BadJson as exc:
         return _fail(400, f"body is not valid JSON ({exc})")
     if not isinstance(data, dict):
         return _fail(400, "body must be a JSON object")
@@ -239,11 +246,11 @@ def routes() -> list[Route]:
         Route("/lint", lint, methods=["GET"]),
         Route("/routes", list_routes, methods=["GET"]),
         Route("/scenarios", scenarios, methods=["GET"]),
-        Route("/scenarios/{name}", put_scenario, methods=["PUT"]),
+        RawRoute("/scenarios/{name}", put_scenario, methods=["PUT"]),
         Route("/reset", reset, methods=["POST"]),
         Route("/bindings", bindings, methods=["GET"]),
-        Route("/bindings/{operation}/{id}", binding, methods=["GET", "PUT", "DELETE"]),
-        Route("/timelines/{operation}/{id}", timeline, methods=["GET"]),
+        RawRoute("/bindings/{operation}/{id:path}", binding, methods=["GET", "PUT", "DELETE"]),
+        RawRoute("/timelines/{operation}/{id:path}", timeline, methods=["GET"]),
         Route("/clock", clock, methods=["GET"]),
         Route("/clock/advance", clock, methods=["POST"]),
         Route("/requests", requests, methods=["GET"]),

@@ -6,6 +6,7 @@ render) -> send. The fake is reached as `app.state.fake`.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ from ..spec.catalog import Catalog
 from . import admin, media
 from .delivery import Dispatcher
 from .endpoints import VendorEndpoint
-from .faults import remember
-from .router import VendorFirst, VendorRouter
+from .faults import drop, remember
+from .router import RawRoute, VendorFirst, VendorRouter
 
 
 class MockApp(Starlette):
@@ -57,13 +58,36 @@ class MockApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             remember(scope, send)
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        except asyncio.CancelledError:
+            if not ended_quietly(scope):
+                raise
+
+
+def ended_quietly(scope: Scope) -> bool:
+    """Whether a call cancelled at shutdown ended without a traceback: uvicorn cancels what still
+    runs once its drain runs out (or on a second Ctrl-C), and logs each as a crash, answering 500.
+
+    A request's connection is closed instead, as a server that goes away closes it; the lifespan
+    has already left its context (the dispatcher stopped) on the way out. In process, where no
+    connection can be closed, the cancellation goes on.
+    """
+    if scope["type"] == "lifespan":
+        return True
+    if scope["type"] != "http":
+        return False
+    try:
+        drop(scope, reset=False)
+    except ConnectionResetError:
+        return False
+    return True
 
 
 def vendor_routes(fake: Fake) -> list[Route]:
     """One endpoint per operation; calls with a request body read it."""
     return [
-        Route(
+        RawRoute(
             op.path,
             VendorEndpoint(op.name, fake, reads_body="requestBody" in op.raw),
             methods=[op.method.upper()],

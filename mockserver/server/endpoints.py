@@ -14,10 +14,11 @@ from starlette.types import Receive, Scope, Send
 from ..engine.answer import Answer, Request
 from ..engine.fake import Fake
 from ..engine.render import dump
+from .bodies import CLOSE, read_body
 from .faults import send_fault
 
 JSON = (b"content-type", b"application/json")
-MAX_BODY = 1024 * 1024
+NO_BODY = (204, 304)
 Head = list[tuple[bytes, bytes]]
 
 
@@ -33,7 +34,7 @@ class VendorEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query, headers = read_request(scope)
-        body = await read_body(receive) if self.reads_body else b""
+        body = await read_body(scope, receive) if self.reads_body else b""
         request = Request(
             scope["method"],
             scope["path"],
@@ -47,18 +48,22 @@ class VendorEndpoint:
         answer = self.responder.answer(request, self.clock.now())
         if answer.delay > 0:
             await asyncio.sleep(self.clock.real_seconds(answer.delay))
-        await self.send(answer, scope, send)
+        await self.send(answer, scope, send, close=body is None)
 
-    async def send(self, answer: Answer, scope: Scope, send: Send) -> None:
+    async def send(self, answer: Answer, scope: Scope, send: Send, close: bool = False) -> None:
         head = self.head(answer.scenario, answer.step, answer.example)
-        if answer.headers:
+        if answer.headers or close:
             head = head + [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+            head += [CLOSE] if close else []  # the body over the cap was left unread
         payload = answer.payload if answer.payload is not None else dump(answer.body)
         if answer.fault:
             await send_fault(answer.fault, scope, send, payload, head)
             return
-        length = (b"content-length", str(len(payload)).encode())
-        await send({"type": "http.response.start", "status": answer.status, "headers": [*head, length]})
+        if answer.status in NO_BODY:  # HTTP allows these no body: one sent would start the next response
+            head, payload = [h for h in head if h[0] != b"content-type"], b""
+        else:
+            head = [*head, (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": answer.status, "headers": head})
         await send({"type": "http.response.body", "body": payload})
 
     def head(self, scenario: str | None, step: int | None, example: str | None) -> Head:
@@ -99,21 +104,3 @@ def read_request(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
                 query[name] = value
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
     return query, headers
-
-
-async def read_body(receive: Receive) -> bytes | None:
-    """The request body, or None when it is over MAX_BODY."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

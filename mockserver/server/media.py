@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from ..engine.media_links import ASSET_TYPES, PREFIX
+from ..engine.media_links import ASSET_TYPES, PREFIX, segment
+from .router import RawRoute
 
 ASSETS = Path(__file__).parent / "assets"
 DENIED = (
@@ -23,11 +24,11 @@ async def download(request: Request) -> Response:
     vendor, rid, asset = (request.path_params[k] for k in ("vendor", "rid", "asset"))
     q = request.query_params
     if asset not in ASSET_TYPES or not fake.media_ok(
-        f"{vendor}/{rid}/{asset}", q.get("Expires", ""), q.get("Signature", "")
+        f"{vendor}/{segment(rid)}/{asset}", q.get("Expires", ""), q.get("Signature", "")
     ):
         return Response(DENIED, status_code=403, media_type="text/xml")
     return FileResponse(ASSETS / asset, media_type=ASSET_TYPES[asset])
 
 
 def routes() -> list[Route]:
-    return [Route(PREFIX + "/{vendor}/{rid}/{asset}", download, methods=["GET", "HEAD"])]
+    return [RawRoute(PREFIX + "/{vendor}/{rid}/{asset}", download, methods=["GET", "HEAD"])]

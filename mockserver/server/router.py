@@ -10,6 +10,7 @@ which of the two answers them).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -22,6 +23,40 @@ def route_path(scope: Scope) -> str:
     if root and path.startswith(root) and path != root and path[len(root)] == "/":
         return path[len(root) :]
     return "" if root and path == root else path
+
+
+def raw_route_path(scope: Scope) -> str | None:
+    """The path as sent, below the root path, when it holds %-escapes; else None (nothing to tell)."""
+    raw = scope.get("raw_path")
+    if not raw or b"%" not in raw:
+        return None
+    text: str = raw.decode("latin-1")
+    root = scope.get("root_path", "")
+    if root:
+        if not text.startswith(root):
+            return None
+        text = text[len(root) :]
+    return text
+
+
+class RawRoute(Route):
+    """A Route that reads its path parameters from the path as sent, each decoded on its own.
+
+    The server decodes the whole path before routing, so an id sent as `a%2Fb` would reach
+    a route as two segments, and `%2E%2E` as a `..` that clients resolve away. Matched on
+    the raw path, `{id}` gets `a/b` or `..` whole: any id a client can send, a route can take.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        raw = raw_route_path(scope) if scope["type"] == "http" else None
+        found = self.path_regex.match(raw) if raw is not None else None
+        if found is None:
+            return super().matches(scope)
+        params = dict(scope.get("path_params", {}))
+        for key, value in found.groupdict().items():
+            params[key] = self.param_convertors[key].convert(unquote(value))
+        child = {"endpoint": self.endpoint, "path_params": params}
+        return (Match.PARTIAL if self.methods and scope["method"] not in self.methods else Match.FULL), child
 
 
 class VendorRouter(Router):

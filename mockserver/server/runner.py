@@ -6,6 +6,7 @@ The socket is bound before uvicorn starts, so a port in use is one clear line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import ipaddress
 import signal
@@ -19,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from ..spec.errors import ConfigError
+from . import head_timeout
 
 
 def is_loopback(host: str) -> bool:
@@ -58,7 +60,32 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def _config(app: Any, **extra: Any) -> uvicorn.Config:
     # No WebSocket routes: ws="none" spares importing a WebSocket library, 40 ms of start-up.
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", ws="none", **extra)
+    fake = getattr(getattr(app, "state", None), "fake", None)
+    seconds = fake.options.header_timeout if fake is not None else head_timeout.DEFAULT
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        ws="none",
+        http=head_timeout.protocol(seconds),
+        **extra,
+    )
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, whose app always hears the lifespan's shutdown.
+
+    A second Ctrl-C makes uvicorn skip it (`force_exit`), and the lifespan task is then
+    cancelled on the way out, which Starlette reports as a failed shutdown with a traceback.
+    Stopping the app's own work (the webhook dispatcher) takes no time, so it is done anyway.
+    """
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        if self.force_exit:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.lifespan.shutdown(), timeout=2)
 
 
 def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], None]) -> None:
@@ -70,7 +97,7 @@ def serve(app: Any, sock: socket.socket, host: str, on_ready: Callable[[str], No
     gc.collect()
     gc.freeze()
     config = _config(app, timeout_graceful_shutdown=4)
-    server = uvicorn.Server(config)
+    server = Server(config)
     port = sock.getsockname()[1]
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
@@ -99,7 +126,7 @@ class BackgroundServer:
 
     def __init__(self, app: Any) -> None:
         self.sock = bind_socket("127.0.0.1", 0)
-        self.server = uvicorn.Server(_config(app))
+        self.server = Server(_config(app))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10

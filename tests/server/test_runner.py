@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import threading
 import time
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from ..conftest import KEY, LiveServer, run_cli
+from .wire import WireServer
 
 
 def test_ready_line_and_url(live):
@@ -159,3 +161,32 @@ def test_signal_drains_in_flight_requests(tmp_path, sig):
     assert server.proc.returncode == 0
     assert time.monotonic() - started < 5
     server.stop()
+
+
+@pytest.mark.parametrize(
+    "signals", [[signal.SIGTERM], [signal.SIGINT, signal.SIGINT]], ids=["term", "int-twice"]
+)
+def test_shutdown_with_a_request_outliving_the_drain(tmp_path, signals):
+    """A request still running when the drain ends (SIGTERM), or at a second Ctrl-C, is cut off
+    quietly: its connection closed, no 500, no traceback in the log, exit code 0."""
+    server = WireServer(tmp_path)
+    try:
+        slow = {"operation": "*", "steps": [{"outcome": "success", "delay": "30s"}]}
+        with server.connect() as admin:
+            assert admin.request("PUT", "/__mock/scenarios/slow", json.dumps(slow).encode()).status == 200
+            with server.connect() as wire:
+                wire.send(
+                    b"GET /v2/avatar_video/x HTTP/1.1\r\nHost: x\r\nX-Api-Key: k\r\nX-Mock-Scenario: slow\r\n\r\n"
+                )
+                for _ in range(200):  # the engine journals the request before sleeping its delay
+                    if admin.request("GET", "/__mock/requests?operation=joggai.avatar_video").json():
+                        break
+                    time.sleep(0.02)
+                for sig in signals:
+                    server.proc.send_signal(sig)
+                assert server.proc.wait(timeout=15) == 0
+                with pytest.raises(ConnectionError):
+                    wire.reply()
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log and "Exception in ASGI application" not in log, log

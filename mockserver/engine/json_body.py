@@ -1,0 +1,47 @@
+"""Reading a client's JSON body: the one way for vendor routes and the admin API alike.
+
+`json.loads` recurses once per nesting level: a body nested 100,000 deep raises
+RecursionError (a 500 and a traceback where a 400 belongs), and one nested 900 deep parses
+but then recurses through validation, rendering and the journal. No vendor body is nested
+anywhere near MAX_DEPTH, so a deeper one is refused like any other body that is not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_DEPTH = 100
+
+
+class BadJson(ValueError):
+    """The body is not JSON, or is nested too deep; the message says which, for one clear line."""
+
+
+def load_json(raw: bytes | str) -> Any:
+    """The parsed body, or BadJson."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise BadJson(f"nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadJson(str(exc)) from None
+    # fewer brackets than MAX_DEPTH cannot nest that deep: most bodies skip the walk
+    opened = raw.count(b"[") + raw.count(b"{") if isinstance(raw, bytes) else raw.count("[") + raw.count("{")
+    if opened > MAX_DEPTH and too_deep(value):
+        raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def too_deep(value: Any) -> bool:
+    """Whether the value nests lists and objects deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= MAX_DEPTH:
+                    return True
+                stack.append((child, depth + 1))
+    return False
