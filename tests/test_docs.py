@@ -69,6 +69,8 @@ def test_runnable_block(tmp_path: Path, where: str, lang: str, flags: list[str],
     finally:
         server.stop()
     assert result.returncode == 0, f"{where}\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+    for drift in ("no route ", "unknown scenario", "unknown operation"):  # a path or name that moved
+        assert drift not in result.stdout, f"{where}: {drift!r} in\n{result.stdout[-3000:]}"
 
 
 def slug(heading: str) -> str:
