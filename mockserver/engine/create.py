@@ -14,6 +14,7 @@ from ..spec.profile import CreateCall
 from .answer import Answer, Request
 from .jobs import Job
 from .responder import Responder
+from .scenario import Step
 from .selection import UnknownScenario
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class CreateResponder(Responder):
             answer, body = self.checked_body(request.body, entry)
         if answer is None:
             answer = self.create(body, request, now, entry)
+            answer.delay = entry.pop("call_delay", 0.0)
         return self.done(answer, entry)
 
     def own_step(self, request: Request, now: float, entry: dict[str, Any]) -> Answer | None:
@@ -62,9 +64,20 @@ class CreateResponder(Responder):
         assert taken is not None
         _, index, step = taken
         entry["call_step"] = index
-        if step.kind == "example" and self.examples[step.value].status_code == 200:
+        if self.creates(step):
+            entry["call_delay"] = step.delay.draw(fake.rng) if step.delay is not None else 0.0
             return None
         return self.step(step, key, now, now, request.base)
+
+    def creates(self, step: Step) -> bool:
+        """A step that lets the call create: a 200 example, or a `*` scenario's outcome where the call
+        has no other example for it (success, progress), or a fuzz draw (no variants of a create)."""
+        if step.kind == "example":
+            return self.examples[step.value].status_code == 200
+        if step.kind == "outcome":
+            ranked = self.fake.catalog.by_class(self.op, str(step.value))
+            return not any(e.status_code != 200 for e in ranked)
+        return step.kind == "fuzz"
 
     def create(self, body: Any, request: Request, now: float, entry: dict[str, Any]) -> Answer:
         fake, call, status_op = self.fake, self.call, self.status.op

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spec.catalog import Catalog
+from ..spec.errors import ConfigError
 from ..spec.profile import Profile
 from .answer import Answer, Request
 from .clock import Clock, make_clock
@@ -18,11 +19,11 @@ from .create import CreateResponder
 from .endings import Endings
 from .media_links import MediaSigner
 from .memory_store import MemoryStore
-from .options import Options
+from .options import DEFAULT_SCENARIOS, Options
 from .registry import RegistryResponder
 from .render import Rendered
 from .responder import Responder
-from .scenario import default_scenario, fuzz_scenario, pollable
+from .scenario import Scenario, default_scenario, fuzz_scenario, pollable
 from .scenario_file import ScenarioLoader
 from .selection import Selection
 from .store import Store
@@ -35,7 +36,7 @@ class Fake:
     def __init__(self, options: Options, catalog: Catalog | None = None) -> None:
         self.options = options
         self.catalog = catalog or Catalog(options.specs_dir)
-        loaded = ScenarioLoader(self.catalog).load_dir(options.scenarios_dir)
+        loaded = self._library()
         self.store: Store = MemoryStore(options.timeline_cap, options.journal_size)
         defaults = {
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
@@ -53,6 +54,21 @@ class Fake:
         self.rendered = Rendered()  # one for all operations, so its bound is the fake's
         self.responders = self._responders()
         self.endings = Endings(self.store, self.responders)
+
+    def _library(self) -> list[Scenario]:
+        """The shipped library, then the user's folder: theirs come later, so a name clash is theirs."""
+        options, loader = self.options, ScenarioLoader(self.catalog)
+        shipped: list[Scenario] = []
+        if options.shipped_scenarios:
+            try:
+                shipped = loader.load_dir(DEFAULT_SCENARIOS)
+            except ConfigError as exc:  # the shipped library names the shipped specs' operations
+                exc.fix += "; with specs of your own, pass --no-shipped-scenarios"
+                raise ConfigError(exc.source, exc.place, exc.problem, exc.fix) from None
+        own = options.scenarios_dir
+        if own is None or (shipped and own.resolve() == DEFAULT_SCENARIOS.resolve()):
+            return shipped
+        return shipped + loader.load_dir(own)
 
     def _responders(self) -> dict[str, Responder]:
         """One per operation: a create call, a webhook registry call, or a served operation."""
@@ -98,4 +114,6 @@ class Fake:
             "timelines": held,
             "evicted": evicted,
             "requests": self.store.requests_total(),
+            "http_errors": self.options.http_errors,  # how it answers: what `mockserver check` can demand
+            "keys_checked": self.options.api_keys is not None,
         }

@@ -41,8 +41,17 @@ class Options:
         metadata=_help("Folder of OpenAPI files (JSON or YAML), searched recursively.", "--specs"),
     )
     scenarios_dir: Path | None = field(
-        default=DEFAULT_SCENARIOS,
-        metadata=_help("Folder of scenario YAML files.", "--scenarios"),
+        default=None,
+        metadata=_help(
+            "Folder of your own scenario YAML files, added to the shipped library (yours win a name clash).",
+            "--scenarios",
+        ),
+    )
+    shipped_scenarios: bool = field(
+        default=True,
+        metadata=_help(
+            "Load the shipped scenario library; --no-shipped-scenarios loads only your --scenarios."
+        ),
     )
     clock: str = field(
         default="real",

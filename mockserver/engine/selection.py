@@ -5,12 +5,15 @@ Three moments ask, each with its own order:
 - `for_job`: a job a create call starts, where a rule may match the name it was given;
 - `for_call`: a create call itself (a limit, a failing create), keyed by API key; None
   when nothing is asked for and the call simply creates.
+
+A cross-cutting (`*`) scenario is accepted by every polled operation and by every create
+call: on a create call it is bound by API key (its header names the job's scenario instead).
 """
 
 from __future__ import annotations
 
 from ..spec.openapi import Operation
-from .scenario import Scenario
+from .scenario import ANY, Scenario
 from .store import Store
 
 
@@ -40,12 +43,18 @@ class Selection:
         if scenario.match_name is not None:
             self.name_rules.append(scenario)
 
+    @staticmethod
+    def accepts(op: Operation, scenario: Scenario) -> bool:
+        """Whether the scenario can drive this operation: its own, a `*` one when polled, or a create
+        call's (a 500 or a 429 on a create call needs no scenario of its own)."""
+        return scenario.applies_to(op) or (scenario.operation == ANY and op.name in op.profile.creates)
+
     def usable(self, op: Operation) -> list[str]:
-        return [s.name for s in self.store.scenarios() if s.applies_to(op)]
+        return [s.name for s in self.store.scenarios() if self.accepts(op, s)]
 
     def named(self, op: Operation, name: str) -> Scenario:
         scenario = self.store.scenario(name)
-        if scenario is None or not scenario.applies_to(op):
+        if scenario is None or not self.accepts(op, scenario):
             raise UnknownScenario(name, self.usable(op))
         return scenario
 
@@ -78,8 +87,9 @@ class Selection:
             scenario = self.store.scenario(header)
             return scenario if scenario is not None and scenario.operation == op.name else None
         bound = self.store.binding((op.name, key))
-        if bound is not None:
-            return self.store.scenario(bound)
+        found = self.store.scenario(bound) if bound is not None else None
+        if found is not None and self.accepts(op, found):
+            return found
         for rule in self.id_rules:
             if rule.operation == op.name and rule.match is not None and rule.match.search(key):
                 return rule

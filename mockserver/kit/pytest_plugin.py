@@ -118,22 +118,23 @@ class LiveFake:
             raise AssertionError(f"mockserver admin {method} {path}: {exc.read().decode()}") from None
 
     def bind(self, resource_id: str, scenario: str, operation: str | None = None) -> None:
-        """Bind an id to a scenario, on one operation or on every operation the scenario applies to."""
-        if operation is None:
-            ops = [r["operation"] for r in self._call("GET", "/__mock/routes")]
-            usable = {s["name"]: s for s in self._call("GET", "/__mock/scenarios")}
-            if scenario not in usable:
-                raise AssertionError(f"unknown scenario '{scenario}'; known: {', '.join(usable)}")
-            target = usable[scenario]["operation"]
-            ops = ops if target == "*" else [target]
-        else:
-            ops = [operation]
-        for op in ops:
+        """Bind an id to a scenario: on `operation`, or on every operation that polls an id and takes
+        the scenario. A create call's own scenario (a 429, a 500) is bound by API key: name the call."""
+        for op in [operation] if operation else self._targets(scenario):
             self._call(
                 "PUT",
                 f"/__mock/bindings/{op}/{urllib.parse.quote(resource_id, safe='')}",
                 {"scenario": scenario},
             )
+
+    def _targets(self, scenario: str) -> list[str]:
+        """The scenario's own operation, or, for a `*` one, every operation that polls an id."""
+        known = {s["name"]: s["operation"] for s in self._call("GET", "/__mock/scenarios")}
+        if scenario not in known:
+            raise AssertionError(f"unknown scenario '{scenario}'; known: {', '.join(known)}")
+        if known[scenario] != "*":
+            return [known[scenario]]
+        return [r["operation"] for r in self._call("GET", "/__mock/routes") if r["polled"]]
 
     def register(self, scenario: dict[str, Any]) -> str:
         """Register a scenario (the file format as a dict), e.g. one drawn by `strategies.timelines`."""

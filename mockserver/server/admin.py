@@ -82,6 +82,7 @@ async def list_routes(request: Request) -> JSONResponse:
                 "path": op.path,
                 "vendor": op.vendor,
                 "examples": list(catalog.examples[op.name]),
+                "polled": op.polled,  # polls an id: where an id binding or a `*` scenario applies
             }
             for op in catalog.operations.values()
         ]
@@ -94,7 +95,8 @@ async def scenarios(request: Request) -> JSONResponse:
     op = fake.catalog.find(wanted) if wanted else None
     if wanted and op is None:
         return _fail(404, f"unknown operation '{wanted}'", valid_operations=sorted(fake.catalog.operations))
-    return JSONResponse([s.as_dict() for s in fake.store.scenarios() if op is None or s.applies_to(op)])
+    listed = [s for s in fake.store.scenarios() if op is None or fake.selection.accepts(op, s)]
+    return JSONResponse([s.as_dict() for s in listed])
 
 
 async def put_scenario(request: Request) -> JSONResponse:

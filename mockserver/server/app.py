@@ -120,13 +120,15 @@ def create_app(
 ) -> MockApp:
     """Build the fake: load specs and scenarios fully, then route. Raises ConfigError on bad input.
 
-    `scenarios_dir=True` means the shipped library; None or False means no scenario files.
+    `scenarios_dir=True` means the shipped library; a folder adds its files to it (unless
+    `shipped_scenarios=False`); None or False means no scenario files.
     Other keyword arguments are the fields of `Options` (clock, strict, http_errors, ...).
     """
     if specs_dir is not None:
         options["specs_dir"] = Path(specs_dir)
     if scenarios_dir is None or scenarios_dir is False:
         options["scenarios_dir"] = None
+        options["shipped_scenarios"] = False
     elif scenarios_dir is not True:
         options["scenarios_dir"] = Path(scenarios_dir)
     return MockApp(Fake(Options(**options), catalog))

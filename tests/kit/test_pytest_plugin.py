@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from ..conftest import ROOT
+from ..test_examples import copy_examples
 
 USER_TESTS = """
 import asyncio
@@ -115,3 +116,15 @@ def test_plugin_from_a_plain_install(tmp_path: Path):
         "mockserver: mockserver check: the contract kit is not installed (requests is missing). "
         "Fix: pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')"
     ]
+    # the README's examples, copied out: the plugin's pass with pytest and httpx alone, and the
+    # property tests, which need the kit extra (hypothesis), are skipped, not an import error
+    copy_examples(tmp_path / "examples")
+    examples = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path / "examples",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert examples.returncode == 0, (examples.stdout + examples.stderr)[-3000:]
+    assert " passed, 1 skipped" in examples.stdout, examples.stdout[-3000:]
