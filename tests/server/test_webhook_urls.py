@@ -68,3 +68,22 @@ def test_a_callback_that_is_not_http_fails_its_attempts(fake, url, caplog):
     assert [a["status"] for a in log["attempts"]] == [None, None, None]
     assert all("http or https" in a["error"] for a in log["attempts"])
     assert "never retrieved" not in caplog.text
+
+
+@pytest.mark.parametrize(("vendor", "inferred"), [("heygen", True), ("joggai", False)])
+def test_effective_spec_says_what_registration_enforces(fake, vendor, inferred):
+    """The served spec carries the URL pattern, the vendor's cap and its refusal; the fake holds to both."""
+    spec = fake.get("/__mock/openapi.json").json()
+    op = spec["paths"][ADD[vendor]]["post"]
+    url = op["requestBody"]["content"]["application/json"]["schema"]["properties"]["url"]
+    assert url["pattern"].startswith("^[Hh][Tt][Tt][Pp][Ss]?://")
+    assert op["x-mock-max-endpoints"] == 20
+    assert "At most 20 endpoints" in op["description"] and "invalid_parameter" in op["description"]
+    assert ("INFERRED" in op["description"]) is inferred
+    status, code, message = REFUSED[vendor]
+    assert "one endpoint too many" in op["responses"][str(status)]["description"]
+    for i in range(20):
+        assert fake.post(ADD[vendor], json={"url": f"http://127.0.0.1:9/{i}"}, headers=KEY).json()["data"]
+    full = fake.post(ADD[vendor], json={"url": "http://127.0.0.1:9/x"}, headers=KEY)
+    assert (full.status_code, full.json()["code"]) == (status, code)
+    assert "at most 20" in full.json()[message]
