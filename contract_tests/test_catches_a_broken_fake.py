@@ -56,3 +56,30 @@ def test_broken_auth_is_caught():
         validator.api_keys = None
     failures = run_on(app)
     assert any(f.check == "ignored_auth" for f in failures)
+
+
+class WithoutAllow:
+    """The fake, but its 405 answers lose their `Allow` header (RFC 9110 requires one)."""
+
+    def __init__(self, app) -> None:
+        self.app, self.state = app, app.state
+
+    async def __call__(self, scope, receive, send):
+        async def strip(message):
+            if message["type"] == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [(k, v) for k, v in message["headers"] if k.lower() != b"allow"],
+                }
+            await send(message)
+
+        await self.app(scope, receive, strip)
+
+
+def test_a_405_without_allow_is_caught():
+    """The coverage phase sends methods the spec does not list: a 405 without `Allow` fails."""
+    app = contract_app(faithful=False)
+    document = dict(app.state.fake.catalog.effective)
+    document["paths"] = {"/v2/avatar_video/{id}": document["paths"]["/v2/avatar_video/{id}"]}
+    failures = ContractRun(document, Target(app=WithoutAllow(app), api_key=KEY), max_examples=1).run()
+    assert any(f.check == "unsupported_method" for f in failures), [f.line() for f in failures]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import jsonschema_rs
+
 from ..spec.openapi import Operation
 from ..spec.paths import assign, lookup
 from .answer import Answer, Request
@@ -24,6 +26,8 @@ class RegistryResponder(Responder):
         assert hooks is not None
         self.hooks = hooks
         self.envelope = next(ex for ex in self.examples.values() if ex.status_code == 200).body
+        # the effective spec's own pattern, read by the same engine: the fake refuses what it documents
+        self.url_rule = jsonschema_rs.validator_for({"type": "string", "pattern": hooks.url_pattern})
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -44,11 +48,13 @@ class RegistryResponder(Responder):
             refused, fields = self.checked_body(request.body, entry)
             if refused is not None:
                 return refused
+            url = lookup(fields, self.hooks.url_field)
+            if not self.url_rule.is_valid(url):
+                return self.error("invalid_parameter", "url must be an http or https URL with a host")
             cap = self.hooks.max_endpoints
             if cap is not None and len(store.endpoints(vendor)) >= cap:
                 return self.error("invalid_parameter", f"at most {cap} webhook endpoints")
             events = [str(e) for e in lookup(fields, self.hooks.events_field) or []]
-            url = str(lookup(fields, self.hooks.url_field))
             endpoint = new_endpoint(self.hooks, vendor, store.mint_id(), url, events, now)
             store.add_endpoint(endpoint)
             entry["id"] = endpoint.endpoint_id

@@ -7,7 +7,9 @@ Failures are collected, not raised, so a run reports every distinct violation it
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,10 +20,41 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure
+from schemathesis.core.transport import Response
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from ..engine.scenario import Scenario
+from ..spec.catalog import Catalog
+from .coverage import coverage_cases
+
+# (operation, response) -> the HTTP status an answer stands for when it is a refusal in the body
+Refusals = Callable[[str, Any], int | None]
+
+
+def in_body_refusals(catalog: Catalog) -> Refusals:
+    """A vendor that refuses with HTTP 200 and the error in the body (JoggAI's faithful default) is
+    read as the HTTP status its profile gives that error (`http_status`), so every check applies."""
+    by_op = {
+        name: [e for e in op.profile.errors.values() if e.status == 200 and e.http_status]
+        for name, op in catalog.operations.items()
+    }
+
+    def read(name: str, response: Any) -> int | None:
+        errors = by_op.get(name)
+        if not errors or response.status_code != 200:
+            return None
+        try:
+            body = Response.from_any(response).json()
+        except ValueError:
+            return None
+        for err in errors:
+            fixed = {k: v for k, v in err.body.items() if "{detail}" not in str(v)}
+            if isinstance(body, dict) and fixed and all(body.get(k) == v for k, v in fixed.items()):
+                return err.http_status
+        return None
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -53,18 +86,42 @@ def _flatten(exc: BaseException) -> list[Failure]:
     return [exc] if isinstance(exc, Failure) else []
 
 
-MISSING_CLAIM = re.compile(r"query: violates [^\n]*`required` \(was (\w+)\)")
+MISSING_CLAIM = re.compile(r"(query|header): violates [^\n]*`required` \(was ([\w-]+)\)")
 
 
 def _claims_a_missing_param_it_sent(failure: Failure, response: Any) -> bool:
-    """schemathesis can negate `required` and then add the same name back as an extra property;
-    a request that did carry the parameter was not invalid for that reason. Such reports are dropped."""
+    """schemathesis can negate `required` and then add the same name back as an extra property, and
+    a negated API key header is sent all the same (the run adds the key to every request); a request
+    that did carry the parameter was not invalid for that reason. Such reports are dropped."""
     if "negative_data_rejection" not in failure.checks:
         return False
     claimed = MISSING_CLAIM.search(failure.message)
-    url = getattr(getattr(response, "request", None), "url", "") or ""
-    sent = parse_qs(urlsplit(url).query, keep_blank_values=True)
-    return bool(claimed) and any(v for v in sent.get(claimed.group(1), []))
+    if not claimed:
+        return False
+    request = getattr(response, "request", None)
+    where, name = claimed.groups()
+    if where == "header":
+        return bool((getattr(request, "headers", None) or {}).get(name))
+    sent = parse_qs(urlsplit(getattr(request, "url", "") or "").query, keep_blank_values=True)
+    return any(v for v in sent.get(name, []))
+
+
+def meaning_refusals(document: dict[str, Any]) -> dict[str, set[int]]:
+    """Per operationId, the statuses its spec marks `x-mock-meaning-refusal`: a well-formed request
+    refused for what it means (a scenario naming an example the catalog lacks), which no schema
+    can state. positive_data_acceptance does not count those answers; every other check does."""
+    responses = (document.get("components") or {}).get("responses") or {}
+    found: dict[str, set[int]] = {}
+    for item in (document.get("paths") or {}).values():
+        for op in item.values() if isinstance(item, dict) else []:
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            for status, response in (op.get("responses") or {}).items():
+                ref = str(response.get("$ref", "")).rsplit("/", 1)[-1] if isinstance(response, dict) else ""
+                target = responses.get(ref, response)
+                if isinstance(target, dict) and target.get("x-mock-meaning-refusal") and status.isdigit():
+                    found.setdefault(op["operationId"], set()).add(int(status))
+    return found
 
 
 def key_headers(document: dict[str, Any]) -> list[str]:
@@ -102,9 +159,14 @@ class ContractRun:
         checks: tuple[Any, ...] | None = None,
         scenarios: dict[str, list[Scenario]] | None = None,
         modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+        coverage: bool = True,
+        refusals: Refusals | None = None,
     ) -> None:
         self.schema = schemathesis.openapi.from_dict(document)
         self.key_headers = key_headers(document)
+        self.meaning = meaning_refusals(document)
+        self.coverage = coverage
+        self.refusals = refusals
         if target.app is not None:
             self.schema.app = target.app
         self.target = target
@@ -120,20 +182,26 @@ class ContractRun:
         for result in self.schema.get_all_operations():
             operation = result.ok()
             name = operation.definition.raw.get("operationId", operation.label)
+            if self.coverage:  # schemathesis's coverage phase: edges, missing headers, other methods
+                for case in coverage_cases(operation, list(self.modes)):
+                    self.cases += 1
+                    self._reset()
+                    self._exercise(case, name, None, 1, self._headers(None))
             for scenario in self.scenarios.get(name, [None]):  # type: ignore[list-item]
                 for mode in self.modes:
                     self._run_one(operation, name, scenario, mode)
         return list(self.failures)
 
-    def _run_one(self, operation: Any, name: str, scenario: Scenario | None, mode: GenerationMode) -> None:
+    def _headers(self, scenario: Scenario | None) -> dict[str, str]:
         headers = {name: self.target.api_key for name in self.key_headers}
         if scenario is not None:
             headers["x-mock-scenario"] = scenario.name
+        return headers
+
+    def _run_one(self, operation: Any, name: str, scenario: Scenario | None, mode: GenerationMode) -> None:
         # a positive case walks the whole timeline: every step, then the repeating last one
         polls = len(scenario.steps) + 1 if scenario is not None and mode == GenerationMode.POSITIVE else 1
-        steps = scenario.steps if scenario else []
-        faults = {i for i, s in enumerate(steps) if s.kind == "fault"}
-        scripted = {i for i, s in enumerate(steps) if s.kind in ("error", "status", "fuzz")}
+        headers = self._headers(scenario)
 
         @settings(
             max_examples=self.max_examples,
@@ -147,38 +215,57 @@ class ContractRun:
         def check(case: Any) -> None:
             self.cases += 1
             self._reset()  # generated ids repeat across runs: each case starts a fresh timeline
-            for _ in range(polls):
-                try:
-                    response = case.call(base_url=self.target.base_url, headers=headers)
-                except ConnectionError:
-                    continue  # a scripted connection fault: nothing to validate
-                step = (response.headers.get("x-mock-step") or [""])[0]
-                if step.isdigit() and int(step) in faults:
-                    continue
-                excluded = self.excluded_checks
-                if step.isdigit() and int(step) in scripted and response.status_code >= 400:
-                    # the scenario asked for this error: a 5xx or a refused valid request is the point
-                    excluded = [*excluded, not_a_server_error, positive_data_acceptance]
-                try:
-                    case.validate_response(
-                        response, checks=self.checks, excluded_checks=excluded, headers=headers
-                    )
-                except (Failure, BaseExceptionGroup) as exc:
-                    for failure in _flatten(exc):
-                        if not _claims_a_missing_param_it_sent(failure, response):
-                            self._record(name, scenario, response.status_code, failure)
+            self._exercise(case, name, scenario, polls, headers)
 
         try:
             check()
         except Unsatisfiable:
             pass  # nothing to negate: the operation takes no input in this mode
 
+    def _exercise(
+        self, case: Any, name: str, scenario: Scenario | None, polls: int, headers: dict[str, str]
+    ) -> None:
+        """Send the case `polls` times; validate each answer the scenario did not script as a fault."""
+        steps = scenario.steps if scenario else []
+        faults = {i for i, s in enumerate(steps) if s.kind == "fault"}
+        scripted = {i for i, s in enumerate(steps) if s.kind in ("error", "status", "fuzz")}
+        for _ in range(polls):
+            try:
+                response = case.call(base_url=self.target.base_url, headers=headers)
+            except ConnectionError:
+                continue  # a scripted connection fault: nothing to validate
+            stands_for = self.refusals(name, response) if self.refusals else None
+            if stands_for is not None:  # judged as the HTTP error it stands for
+                response = copy.copy(Response.from_any(response))
+                response.status_code = stands_for
+            step = (response.headers.get("x-mock-step") or [""])[0]
+            if step.isdigit() and int(step) in faults:
+                continue
+            excluded = self.excluded_checks
+            if step.isdigit() and int(step) in scripted and response.status_code >= 400:
+                # the scenario asked for this error: a 5xx or a refused valid request is the point
+                excluded = [*excluded, not_a_server_error, positive_data_acceptance]
+            elif response.status_code in self.meaning.get(name, ()):
+                excluded = [*excluded, positive_data_acceptance]  # refused for its meaning, as documented
+            try:
+                case.validate_response(
+                    response, checks=self.checks, excluded_checks=excluded, headers=headers
+                )
+            except (Failure, BaseExceptionGroup) as exc:
+                for failure in _flatten(exc):
+                    if not _claims_a_missing_param_it_sent(failure, response):
+                        self._record(name, scenario, response.status_code, failure)
+
     def _reset(self) -> None:
-        """Forget the fake's timelines, so the scenario header binds the case's id anew."""
+        """Forget the fake's timelines and webhook endpoints: the scenario header binds the case's id
+        anew, and registrations never reach the endpoint cap."""
         if self.target.app is not None:
             fake = getattr(self.target.app.state, "fake", None)
             if fake is not None:
                 fake.store.forget_timelines()
+                for vendor, endpoints in fake.store.all_endpoints().items():  # each case under the cap
+                    for endpoint in endpoints:
+                        fake.store.remove_endpoint(vendor, endpoint.endpoint_id)
         elif self.target.base_url and self.target.reset_url:
             requests.post(self.target.base_url.rstrip("/") + self.target.reset_url, timeout=5)
 

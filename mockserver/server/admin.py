@@ -7,6 +7,7 @@ and serves the request journal, the violations and the effective spec.
 from __future__ import annotations
 
 import hmac
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..engine.fake import Fake
 from ..engine.json_body import BadJson, load_json
-from ..engine.scenario_file import ScenarioLoader
+from ..engine.scenario_file import SCHEMA as SCENARIO_SCHEMA
+from ..engine.scenario_file import ScenarioLoader, check_structure
 from ..engine.selection import UnknownScenario
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
@@ -64,8 +66,26 @@ async def openapi(request: Request) -> JSONResponse:
 ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")
 
 
+def admin_document() -> dict[str, Any]:
+    """The admin spec, with a scenario body described by the scenario files' own JSON Schema
+    (the one the admin API checks it with), less the name: the path gives that."""
+    doc = read_document(ADMIN_SPEC)
+    shipped = read_document(SCENARIO_SCHEMA) if SCENARIO_SCHEMA.is_file() else {"$defs": {}}
+    text = json.dumps(shipped.get("$defs") or {}).replace('"#/$defs/', '"#/components/schemas/Scenario_')
+    defs = json.loads(text)
+    schemas = doc["components"]["schemas"]
+    for name, schema in defs.items():
+        schemas[f"Scenario_{name}"] = schema
+    body = schemas.get("Scenario_scenario")
+    if body is not None:
+        body["required"] = [r for r in body.get("required", []) if r != "name"]
+        body["properties"]["name"] = {"description": "Ignored: the path names the scenario."}
+        schemas["Scenario"] = {"$ref": "#/components/schemas/Scenario_scenario"}
+    return doc
+
+
 async def admin_openapi(request: Request) -> JSONResponse:
-    return JSONResponse(read_document(ADMIN_SPEC))
+    return JSONResponse(admin_document())
 
 
 async def lint(request: Request) -> JSONResponse:
@@ -107,9 +127,13 @@ async def put_scenario(request: Request) -> JSONResponse:
         return body
     body["name"] = request.path_params["name"]
     try:
-        scenario = ScenarioLoader(fake.catalog).parse(body, "(admin API)")
-    except ConfigError as exc:
+        check_structure(body, "(admin API)")
+    except ConfigError as exc:  # not a scenario at all: what the admin spec's schema refuses
         return _fail(400, exc.line())
+    try:
+        scenario = ScenarioLoader(fake.catalog).parse(body, "(admin API)")
+    except ConfigError as exc:  # well formed, but it does not fit this catalog (names, timing, regexes)
+        return _fail(422, exc.line())
     fake.selection.add(scenario)
     return JSONResponse(scenario.as_dict())
 
@@ -120,7 +144,7 @@ async def reset(request: Request) -> JSONResponse:
         return body
     rid = body.get("id")
     if rid is not None and not isinstance(rid, str):
-        return _fail(400, "'id' must be a string")
+        return _fail(400, "'id' must be a string, or null for everything")
     return JSONResponse({"reset": _fake(request).reset(rid)})
 
 
@@ -189,14 +213,24 @@ async def clock(request: Request) -> JSONResponse:
     return JSONResponse({"clock": "virtual" if fake.clock.virtual else "real", "now": fake.clock.now()})
 
 
-def _limit(request: Request) -> int | None:
+MAX_LIMIT = 1_000_000_000  # the admin spec's `limit` maximum
+
+
+def _limit(request: Request) -> int | None | JSONResponse:
+    """`?limit=N`: a whole number from 1 to MAX_LIMIT, or absent for all (as the admin spec says)."""
     raw = request.query_params.get("limit")
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= MAX_LIMIT):
+        return _fail(400, f"limit must be a whole number from 1 to {MAX_LIMIT} (got '{raw[:40]}')")
+    return int(raw)
 
 
 async def requests(request: Request) -> JSONResponse:
-    q = request.query_params
-    return JSONResponse(_fake(request).store.requests(q.get("operation"), q.get("id"), _limit(request)))
+    q, limit = request.query_params, _limit(request)
+    if isinstance(limit, JSONResponse):
+        return limit
+    return JSONResponse(_fake(request).store.requests(q.get("operation"), q.get("id"), limit))
 
 
 async def violations(request: Request) -> JSONResponse:
@@ -204,8 +238,10 @@ async def violations(request: Request) -> JSONResponse:
     if request.method == "DELETE":
         fake.store.clear_violations()
         return JSONResponse({"cleared": True})
-    q = request.query_params
-    return JSONResponse(fake.store.violations(q.get("operation"), q.get("id"), _limit(request)))
+    q, limit = request.query_params, _limit(request)
+    if isinstance(limit, JSONResponse):
+        return limit
+    return JSONResponse(fake.store.violations(q.get("operation"), q.get("id"), limit))
 
 
 async def webhooks(request: Request) -> JSONResponse:

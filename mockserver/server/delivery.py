@@ -14,6 +14,7 @@ import logging
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from ..engine.fake import Fake
 from ..engine.webhooks import Delivery
@@ -23,7 +24,14 @@ TICK = 0.02
 
 
 def post(url: str, payload: bytes, headers: dict[str, str], timeout: float) -> int:
-    """One attempt: the receiver's HTTP status (raises OSError when it cannot be reached)."""
+    """One attempt: the receiver's HTTP status (raises OSError when it cannot be reached).
+
+    Only http and https go out: urllib would also read `file:` and `data:` URLs, so any other
+    URL (a job's own callback is not checked at creation) is refused here, as a failed attempt.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http or https URL with a host: {url[:200]!r}")
     request = urllib.request.Request(  # noqa: S310 - the user's own receiver, http or https
         url, data=payload, headers={"Content-Type": "application/json", **headers}, method="POST"
     )
@@ -40,20 +48,41 @@ class Dispatcher:
     def __init__(self, fake: Fake) -> None:
         self.fake = fake
         self.tasks: set[asyncio.Task[None]] = set()
+        self.dropped = 0  # unfinished jobs the store had dropped at the last look
+
+    def report_dropped(self) -> None:
+        """Say so when unfinished jobs were dropped past the cap: their webhooks will never be sent."""
+        dropped = self.fake.store.jobs_dropped
+        if dropped > self.dropped:
+            log.warning(
+                "%d unfinished job(s) dropped past --timeline-cap %d (%d in all): their webhooks will "
+                "not be sent; raise --timeline-cap",
+                dropped - self.dropped,
+                self.fake.options.timeline_cap,
+                dropped,
+            )
+        self.dropped = dropped
 
     async def attempt(self, delivery: Delivery) -> None:
+        """One attempt, always settled: whatever goes wrong is that attempt's error, never a stuck
+        `sending` delivery or a task exception nobody retrieves."""
         at = self.fake.clock.now()
+        status: int | None = None
         try:
-            status: int | None = await asyncio.to_thread(
+            status = await asyncio.to_thread(
                 post, delivery.url, delivery.payload, delivery.headers, delivery.policy.timeout
             )
             error = None
-        except (OSError, ValueError) as exc:
-            status, error = None, f"{type(exc).__name__}: {exc}"
-        self.fake.endings.settle(delivery, at, status, error)
+        except Exception as exc:  # noqa: BLE001 - any failure is the attempt's result
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        try:
+            self.fake.endings.settle(delivery, at, status, error)
+        except Exception:  # a bug here must not leave the task's exception unretrieved
+            log.exception("settling webhook delivery %s failed", delivery.delivery_id)
 
     def tick(self) -> None:
         try:
+            self.report_dropped()
             due = self.fake.endings.due(self.fake.clock.now())
         except Exception:  # a bug here must not silently stop every later delivery
             log.exception("webhook dispatcher tick failed")

@@ -65,7 +65,7 @@ class Catalog:
         paths: dict[str, Any] = {}
         schemes: dict[str, Any] = {}
         for spec in self.specs:
-            doc = effective_document(spec, self.findings)
+            doc = effective_document(spec, self.findings, self.operations.values())
             resolver = RefResolver(doc, spec.label)
             renames: dict[str, str] = {}
             for name, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():

@@ -17,6 +17,12 @@ from .placeholders import fill
 from .reader import read_document
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
+# What a webhook registration's URL must look like: http or https, with a host. The fake refuses
+# anything else (a `file:` or `data:` URL would never be delivered, or read a local path), and the
+# effective spec says so with this same pattern (JSON Schema's, as jsonschema-rs reads it).
+URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)(:[0-9]*)?([/?#]\S*)?$"
+)
 ERROR_NAMES = (
     "unauthorized",
     "not_found",
@@ -91,8 +97,9 @@ class WebhookProfile:
     retry_every: float
     timeout: float
     headers: dict[str, str] = field(default_factory=dict)
-    max_endpoints: int | None = None
+    max_endpoints: int | None = None  # per vendor; past it a registration gets invalid_parameter
     inferred: list[str] = field(default_factory=list)
+    url_pattern: str = URL_PATTERN  # what a registered URL must match
 
     def role(self, operation: str) -> str | None:
         """'add', 'list' or 'delete' for one of these operations, else None."""

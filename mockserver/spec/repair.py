@@ -7,12 +7,14 @@ The result is the effective spec, which accepts everything the vendor is known t
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import pointer
 from .lint import Finding, bare_enum, json_content
-from .openapi import SpecFile
-from .pointers import get, split_pointer
+from .openapi import Operation, SpecFile
+from .pointers import RefResolver, get, join, split_pointer
 from .schema_view import normalize_31
 
 
@@ -58,12 +60,68 @@ def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
         }
 
 
-def effective_document(spec: SpecFile, findings: list[Finding]) -> dict[str, Any]:
-    """The published document with every repair for its findings applied."""
+def effective_document(
+    spec: SpecFile, findings: list[Finding], operations: Iterable[Operation] = ()
+) -> dict[str, Any]:
+    """The published document with every repair for its findings applied, and the fake's own
+    rules on the operations it serves said where a client reads them."""
     doc = normalize_31(copy.deepcopy(spec.doc))
     order = {"enum": 0, "enum_add": 1}
     patches = [f.patch for f in findings if f.spec == spec.label and f.patch]
     for patch in sorted(patches, key=lambda p: order.get(p[0], 2)):
         apply_patch(doc, patch)
+    add = spec.profile.webhooks.add if spec.profile.webhooks else None
+    for op in operations:
+        if op.spec is spec and op.name == add:
+            document_registration(doc, spec, op)
     doc["openapi"] = "3.1.0"
     return doc
+
+
+def document_registration(doc: dict[str, Any], spec: SpecFile, op: Operation) -> None:
+    """Webhook registration: the URL rule and the endpoint cap the fake enforces, each refused with
+    the vendor's invalid_parameter error (its profile's), written into the operation."""
+    hooks, err = spec.profile.webhooks, spec.profile.errors["invalid_parameter"]
+    assert hooks is not None
+    resolver = RefResolver(doc, spec.label)
+    node = resolver.follow(op.pointer)[1]
+    statuses = sorted({err.status, err.http_status or err.status})
+    where = f"HTTP {err.status}" + (
+        f", or HTTP {err.http_status} with --http-errors" if len(statuses) > 1 else ""
+    )
+    body = json.dumps(err.render("..."), ensure_ascii=False)
+    refusal = f"the vendor's invalid_parameter error ({where}; body {body})"
+    rules = [f"mockserver: `{hooks.url_field}` must be an http or https URL with a host."]
+    cap = hooks.max_endpoints
+    if cap is not None:
+        rules.append(f"At most {cap} endpoints are registered at once.")
+        if "max_endpoints" in hooks.inferred:
+            rules.append(
+                f"INFERRED: {spec.profile.vendor} documents no limit; mockserver keeps {cap} as a safety bound."
+            )
+        node["x-mock-max-endpoints"] = cap
+    rules.append(f"A registration breaking a rule is refused with {refusal}.")
+    node["description"] = "\n\n".join(filter(None, [node.get("description"), " ".join(rules)]))
+    url = _property(
+        resolver, join(op.pointer, "requestBody", "content", "application/json", "schema"), hooks.url_field
+    )
+    if url is not None:
+        url["pattern"] = hooks.url_pattern
+    for status in statuses:
+        response = (node.get("responses") or {}).get(str(status))
+        if isinstance(response, dict):
+            said = response.get("description") or ""
+            response["description"] = (
+                f"{said} (also the refusal of a URL or of one endpoint too many)".strip()
+            )
+
+
+def _property(resolver: RefResolver, ptr: str, path: str) -> dict[str, Any] | None:
+    """The schema of a dotted body field (`url`, `a.b`), through `properties` and `$ref`s."""
+    try:
+        for name in path.split("."):
+            ptr = join(resolver.follow(ptr)[0], "properties", name)
+        node = resolver.follow(ptr)[1]
+    except KeyError:
+        return None
+    return node if isinstance(node, dict) else None

@@ -240,7 +240,7 @@ def test_scenario_registered_at_run_time(client):
     bad = client.put(
         "/__mock/scenarios/mine", json={"operation": "heygen.video_status", "steps": [{"example": "Nope"}]}
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422  # well formed, but not in the catalog
     assert "unknown example 'Nope'" in bad.json()["error"]
     ok = client.put(
         "/__mock/scenarios/mine",

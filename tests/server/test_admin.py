@@ -99,3 +99,47 @@ def test_lru_eviction_keeps_memory_bounded(catalog):
         assert mock.store.timeline_count()[1] == 150
         assert c.get("/__mock/timelines/joggai.avatar_video/id0").status_code == 404
         assert c.get("/__mock/timelines/joggai.avatar_video/id199").status_code == 200
+
+
+def test_admin_inputs_are_held_to_the_admin_spec(virtual_client):
+    """What the admin spec says is what the admin API enforces, and the other way round."""
+    client = virtual_client
+    spec = client.get("/__mock/admin/openapi.json").json()
+    assert spec["components"]["parameters"]["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1_000_000_000,
+    }
+    for path in ("/__mock/requests", "/__mock/violations"):
+        for bad in ("0", "-1", "abc", "null", "1.5", "1000000001", "99999999999"):
+            r = client.get(path, params={"limit": bad})
+            assert r.status_code == 400 and "limit must be" in r.json()["error"], (path, bad)
+        assert client.get(path, params={"limit": "1000000000"}).status_code == 200
+    seconds = spec["paths"]["/__mock/clock/advance"]["post"]["requestBody"]["content"]["application/json"]
+    assert seconds["schema"]["properties"]["seconds"]["maximum"] == 315_360_000
+    assert client.post("/__mock/clock/advance", json={"seconds": 315_360_000}).status_code == 200
+    assert client.post("/__mock/clock/advance", json={"seconds": 315_360_001}).status_code == 400
+    reset = spec["paths"]["/__mock/reset"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert reset["properties"]["id"]["type"] == ["string", "null"]
+    assert client.post("/__mock/reset", json={"id": None}).status_code == 200
+    assert client.post("/__mock/reset", json={"id": 5}).status_code == 400
+
+
+def test_scenario_bodies_refused_by_shape_or_by_meaning(virtual_client):
+    """400: not a scenario (the schema the spec serves refuses it); 422: well formed, not in this
+    catalog; 404: a name with a line break matches no route. The spec documents all three."""
+    client = virtual_client
+    put = client.get("/__mock/admin/openapi.json").json()["paths"]["/__mock/scenarios/{name}"]["put"]
+    assert {"200", "400", "404", "422"} <= set(put["responses"])
+    shape = client.put("/__mock/scenarios/s", json={"operation": "*", "steps": [{"bogus": 1}]})
+    assert shape.status_code == 400 and "unknown step key 'bogus'" in shape.json()["error"]
+    meaning = client.put("/__mock/scenarios/s", json={"operation": "nope", "steps": [{"status": 200}]})
+    assert meaning.status_code == 422 and "unknown operation 'nope'" in meaning.json()["error"]
+    untimed = {"operation": "*", "steps": [{"status": 200}, {"status": 500}]}
+    assert client.put("/__mock/scenarios/s", json=untimed).status_code == 422
+    assert (
+        client.put("/__mock/scenarios/a%0Ab", json={"operation": "*", "steps": [{"status": 200}]}).status_code
+        == 404
+    )
+    body = {"name": 5, "operation": "*", "steps": [{"status": 200}]}  # the path names it
+    assert client.put("/__mock/scenarios/s", json=body).json()["name"] == "s"

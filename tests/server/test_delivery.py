@@ -304,3 +304,44 @@ def test_create_call_rate_limit_scenario(fake):
         headers={**KEY, "X-Mock-Scenario": "joggai-create-no-credit"},
     )
     assert refused.json()["code"] == 18020
+
+
+TIMED = {
+    "operation": "heygen.video_status",
+    "steps": [{"example": "Pending", "for": "30s"}, {"example": "Completed"}],
+}
+
+
+def test_evicted_timelines_still_deliver_every_webhook(receiver):
+    """--timeline-cap 100, 10 timed jobs, then 200 other ids through the LRU: all 10 webhooks come."""
+    app = create_app(SPECS, SCENARIOS, clock="virtual", timeline_cap=100)
+    with TestClient(app, base_url="http://fake") as fake:
+        assert fake.put("/__mock/scenarios/timed", json=TIMED).status_code == 200
+        job = {**VIDEO, "callback_url": receiver.url + "/job"}
+        headers = {**KEY, "X-Mock-Scenario": "timed"}
+        rids = [
+            fake.post("/v2/video/generate", json=job, headers=headers).json()["data"]["video_id"]
+            for _ in range(10)
+        ]
+        for i in range(200):
+            fake.get("/v1/video_status.get", params={"video_id": f"other-{i}"}, headers=KEY)
+        advance(fake, 30)
+        wait_for(lambda: len(receiver.got) == 10)
+        hooks = fake.get("/__mock/webhooks").json()
+        assert hooks["dropped"] == 0
+        delivered = {d["job_id"] for d in hooks["deliveries"] if d["state"] == "delivered"}
+        assert delivered == set(rids)
+        assert {json.loads(g["raw"])["event_data"]["video_id"] for g in receiver.got} == set(rids)
+
+
+def test_jobs_dropped_past_the_cap_are_logged_and_counted(caplog):
+    """More unfinished jobs than the cap: the oldest is dropped, its webhook lost, and the fake says so."""
+    with TestClient(
+        create_app(SPECS, SCENARIOS, clock="virtual", timeline_cap=5), base_url="http://fake"
+    ) as fake:
+        job = {**VIDEO, "callback_url": "http://127.0.0.1:9/hook"}
+        for _ in range(6):
+            fake.post("/v2/video/generate", json=job, headers=KEY)
+        assert fake.get("/__mock/webhooks").json()["dropped"] == 1
+        wait_for(lambda: "dropped past --timeline-cap 5" in caplog.text)
+    assert "1 unfinished job(s)" in caplog.text and "webhooks will not be sent" in caplog.text
