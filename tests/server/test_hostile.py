@@ -113,8 +113,8 @@ HOSTILE = {
         {},
         status(403),
     ),
-    "admin-limit-superscript": ("GET", "/__mock/requests?limit=%C2%B2", None, {}, status(200)),
-    "admin-limit-5000-digits": ("GET", "/__mock/violations?limit=" + "9" * 5000, None, {}, status(200)),
+    "admin-limit-superscript": ("GET", "/__mock/requests?limit=%C2%B2", None, {}, status(400)),
+    "admin-limit-5000-digits": ("GET", "/__mock/violations?limit=" + "9" * 5000, None, {}, status(400)),
 }
 
 
