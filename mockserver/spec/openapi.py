@@ -15,8 +15,8 @@ from .errors import ConfigError
 from .pointers import RefResolver, join
 from .profile import Profile, Profiles
 from .reader import read_document
+from .shape import METHODS, check_shape
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 READABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 RESERVED_PREFIX = "/__mock"
@@ -124,6 +124,8 @@ def _parameters(spec: SpecFile, path_ptr: str, op_ptr: str) -> list[Parameter]:
             if not isinstance(param, dict) or "name" not in param or "in" not in param:
                 raise ConfigError(spec.label, ptr, "parameter without 'name' and 'in'", "add both")
             schema = spec.resolver.inline(join(ptr, "schema")) if "schema" in param else {}
+            if isinstance(schema, bool):  # 3.1's `true` (anything) and `false` (nothing)
+                schema = {} if schema else {"not": {}}
             loc = str(param["in"])
             found[(param["name"], loc)] = Parameter(
                 name=str(param["name"]),
@@ -193,6 +195,7 @@ def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
     label = str(path)
     doc = read_document(path, label)
     version = _check_openapi(doc, label)
+    check_shape(doc, label)
     rel = path.relative_to(folder)
     folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
     return SpecFile(label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label))
