@@ -191,3 +191,49 @@ def test_a_scenario_alias_bomb_is_refused_by_serve(tmp_path):
 def test_clock_speed_out_of_range_is_one_line(speed):
     result = run_cli("serve", "--port", "0", "--clock-speed", speed, timeout=HANG)
     assert_one_clear_line(result, f"--clock-speed {float(speed)}", "is not a speed")
+
+
+CATCH_ALL = {
+    "openapi": "3.1.0",
+    "info": {"title": "catch-all", "version": "1"},
+    "servers": [{"url": "https://api.heygen.com"}],
+    "paths": {
+        "/{a}/{b}": {"get": {"responses": {"200": {"description": "ok"}}}},
+        "/{a}/{b}/{c}/{d}": {"get": {"responses": {"200": {"description": "ok"}}}},
+    },
+}
+
+
+def test_the_fakes_own_routes_win_over_a_patterned_vendor_path(tmp_path):
+    """`GET /{a}/{b}` in a spec must not answer /__mock/health, nor a media link, as a vendor call."""
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from mockserver import create_app
+
+    from .conftest import SPECS
+
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    write(specs / "heygen", {"catch_all.json": json.dumps(CATCH_ALL)})
+    with TestClient(create_app(specs, None), base_url="http://fake") as client:
+        health = client.get("/__mock/health")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert "x-mock-operation" not in health.headers
+        media = client.get("/__media/heygen/v1/video.mp4?Expires=1&Signature=x")
+        assert media.status_code == 403 and media.headers["content-type"].startswith("text/xml")
+        assert "x-mock-operation" not in media.headers
+        vendor = client.get("/some/thing")  # the vendor path itself still answers
+        assert vendor.headers["x-mock-operation"] == "heygen.root"
+
+
+@pytest.mark.parametrize("path", ["/__mock/x", "/__media/a/b/c", "/__mock"])
+def test_a_fixed_vendor_path_under_the_fakes_routes_is_refused(tmp_path, path):
+    doc = {**CATCH_ALL, "paths": {path: CATCH_ALL["paths"]["/{a}/{b}"]}}
+    specs = tmp_path / "specs"
+    write(specs, {"a.json": json.dumps(doc)})
+    prefix = "/" + path.split("/")[1]
+    assert_one_clear_line(
+        run_cli("lint", "--specs", str(specs), timeout=HANG), "a.json:/paths/", f"under {prefix}"
+    )

@@ -14,6 +14,8 @@ from typing import Any
 from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..spec.openapi import reserved_prefix
+
 
 def route_path(scope: Scope) -> str:
     """The path below the app's root path, as Starlette's own routes match it."""
@@ -50,6 +52,8 @@ class VendorRouter(Router):
         if endpoint is not None:
             scope["path_params"] = {}
             return endpoint
+        if not self.patterned or reserved_prefix(path) is not None:  # the fake's own routes win
+            return None
         for route in self.patterned:
             match, child = route.matches(scope)
             if match is Match.FULL:

@@ -19,7 +19,9 @@ from .shape import METHODS, check_shape
 
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 READABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-RESERVED_PREFIX = "/__mock"
+ADMIN_PREFIX = "/__mock"
+MEDIA_PREFIX = "/__media"
+RESERVED_PREFIXES = (ADMIN_PREFIX, MEDIA_PREFIX)  # the fake's own routes: no vendor path may take them
 
 
 @dataclass
@@ -204,13 +206,22 @@ def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
 def _check_path(label: str, path_ptr: str, api_path: Any) -> None:
     if not isinstance(api_path, str) or not api_path.startswith("/"):
         raise ConfigError(label, path_ptr, "path does not start with '/'", "write it as '/v1/...'")
-    if api_path.startswith(RESERVED_PREFIX):
+    prefix = reserved_prefix(api_path)
+    if prefix is not None:
         raise ConfigError(
             label,
             path_ptr,
-            f"path is under {RESERVED_PREFIX}, the fake's admin API",
+            f"path is under {prefix}, one of the fake's own routes ({', '.join(RESERVED_PREFIXES)})",
             "rename the path",
         )
+
+
+def reserved_prefix(path: str) -> str | None:
+    """The fake's own prefix a request or vendor path falls under, if any: these always win."""
+    for prefix in RESERVED_PREFIXES:
+        if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+            return prefix
+    return None
 
 
 class _Operations:
