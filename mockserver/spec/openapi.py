@@ -211,7 +211,8 @@ def _check_path(label: str, path_ptr: str, api_path: Any) -> None:
         raise ConfigError(
             label,
             path_ptr,
-            f"path is under {prefix}, one of the fake's own routes ({', '.join(RESERVED_PREFIXES)})",
+            f"path is under {prefix}, where the fake's own routes are "
+            f"(admin API {ADMIN_PREFIX}, media links {MEDIA_PREFIX})",
             "rename the path",
         )
 
