@@ -19,22 +19,39 @@ from ..spec.errors import ConfigError, pointer
 from ..spec.openapi import Operation
 from ..spec.reader import LINE, read_document
 from .options import DEFAULT_SCENARIOS
-from .scenario import ANY, STEP_KINDS, Delay, Limit, Scenario, Step, parse_duration, pollable
+from .scenario import (
+    ANY,
+    MAX_DELAY,
+    STEP_KINDS,
+    Delay,
+    Limit,
+    Scenario,
+    Step,
+    parse_duration,
+    pollable,
+)
 
 SCHEMA = DEFAULT_SCENARIOS / "scenario.schema.json"
-DURATION_FIX = "use a number of seconds or 500ms, 30s, 2m, 1h"
+DURATION_FIX = "use a number of seconds or 500ms, 30s, 2m, 1h, at most 10 years"
 DELAY_FIX = (
-    "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}'"
+    "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}', "
+    f"each at most {MAX_DELAY:g} s, sigma 0 to 10"
 )
-LIMIT_FIX = "write 'limit: {requests: 20, per: 1m}'"
+LIMIT_FIX = "write 'limit: {requests: 20, per: 1m}' (a window of at most 10 years)"
 # A schema error in plain words, by the key it is at ({value} is that key's value, {name} the scenario's)...
 AT_KEY = {
-    "name": ("scenario name '{value}' is blank or not text", "write 'name: my-scenario'"),
+    "name": (
+        "scenario name '{value}' is blank, not text, or has a control character",
+        "write 'name: my-scenario' on one line, without tabs or control characters",
+    ),
     "steps": ("scenario '{name}' has no list of steps", "add a 'steps:' list (or a 'limit:')"),
     "polls": ("'polls: {value}' is not a positive whole number", "use 1 or more"),
     "for": ("bad duration 'for: {value}'", DURATION_FIX),
     "delay": ("bad delay '{value}'", DELAY_FIX),
-    "status": ("status '{value}' is not an HTTP status", "use 100 to 599"),
+    "status": (
+        "status '{value}' is not a final HTTP status",
+        "use 200 to 599 (a 1xx status is informational, never the answer)",
+    ),
     "fuzz": ("'fuzz: {value}' must be 'fuzz: true'", "write 'fuzz: true'"),
     "headers": ("bad headers '{value}'", "write 'headers: {Name: value}' with text or number values"),
     "limit": ("bad limit '{value}'", LIMIT_FIX),
@@ -123,6 +140,8 @@ def _words(error: jsonschema_rs.ValidationError, plain: Any) -> tuple[str, str]:
     if keys:
         key = keys[-1]
         value = _value_at(plain, error.instance_path, key)
+        if key == "headers" and isinstance(value, dict):
+            return _header_words(error)
         if key in AT_KEY:
             problem, fix = AT_KEY[key]
             return problem.format(value=value, name=name), fix
@@ -143,6 +162,25 @@ def _words(error: jsonschema_rs.ValidationError, plain: Any) -> tuple[str, str]:
         got = [k for k in STEP_KINDS if isinstance(error.instance, dict) and k in error.instance]
         return problem.format(name=name, kinds=", ".join(STEP_KINDS), got=", ".join(got) or "none"), fix
     return error.message, f"see {SCHEMA.name}"
+
+
+def _header_words(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
+    """A step header the wire cannot carry: its name, its value, or a header the fake sets itself."""
+    path = list(error.schema_path)
+    if "propertyNames" in path:
+        rules = (_schema() or {})["$defs"]["step"]["properties"]["headers"]["propertyNames"]
+        names = (
+            [str(k) for k in error.instance] if isinstance(error.instance, dict) else [str(error.instance)]
+        )
+        framing = [n for n in names if re.search(rules["not"]["pattern"], n)]
+        if framing:
+            return f"header '{framing[0]}' is set by the fake itself, to frame the body", "remove it"
+        bad = [n for n in names if not re.search(rules["pattern"], n)] or names
+        return f"bad header name '{bad[0]}'", "use letters, digits and -, e.g. 'X-Request-Id'"
+    if "additionalProperties" in path and "pattern" in path:
+        name = error.instance_path[-1]
+        return f"header '{name}' has a line break or control character in its value", "write it on one line"
+    return AT_KEY["headers"]
 
 
 def _value_at(node: Any, path: Sequence[str | int], key: str) -> Any:
@@ -256,7 +294,10 @@ class ScenarioLoader:
                 f"scenario '{name}' has a limit but {op.name if op else ANY} is not a create operation",
                 f"limits apply to create calls: use one of {', '.join(creates)}",
             )
-        per = parse_duration(raw["per"])
+        try:
+            per = parse_duration(raw["per"])
+        except ValueError:
+            per = 0.0
         if per <= 0:
             raise ConfigError(label, where, f"bad limit window 'per: {raw['per']}'", LIMIT_FIX)
         return Limit(int(raw["requests"]), per)
@@ -282,7 +323,10 @@ class ScenarioLoader:
         if "polls" in raw:
             step.polls = int(raw["polls"])
         if "for" in raw:
-            step.duration = parse_duration(raw["for"])
+            try:
+                step.duration = parse_duration(raw["for"])
+            except ValueError:
+                raise ConfigError(label, where, f"bad duration 'for: {raw['for']}'", DURATION_FIX) from None
         if not last and step.polls is None and step.duration is None:
             raise ConfigError(
                 label,
@@ -333,14 +377,17 @@ class ScenarioLoader:
             if isinstance(raw, dict):
                 raw = strip_lines(raw)
                 if "uniform" in raw:
-                    a, b = (parse_duration(v) for v in raw["uniform"])
+                    a, b = (parse_duration(v, MAX_DELAY) for v in raw["uniform"])
                     if b < a:
                         raise ValueError(raw)
                     return Delay("uniform", a, b)
                 if "lognormal" in raw:
                     params = raw["lognormal"]
-                    return Delay("lognormal", parse_duration(params["median"]), float(params["sigma"]))
+                    sigma = float(params["sigma"])
+                    if not 0 <= sigma <= 10:  # also NaN
+                        raise ValueError(sigma)
+                    return Delay("lognormal", parse_duration(params["median"], MAX_DELAY), sigma)
                 raise ValueError(raw)
-            return Delay("fixed", parse_duration(raw))
+            return Delay("fixed", parse_duration(raw, MAX_DELAY))
         except (ValueError, TypeError, KeyError):
             raise ConfigError(label, where, f"bad delay '{raw}'", DELAY_FIX) from None
