@@ -90,6 +90,8 @@ SHAPES = {  # name: (path in MINI, broken value, the pointer the line names)
     ),
     "security-schemes-int": ("components/securitySchemes", 5, "/components/securitySchemes"),
     "security-scheme-string": ("components/securitySchemes/key", "apiKey", "/components/securitySchemes/key"),
+    "operation-without-responses": ("paths/~v1~thing~{id}/get", {}, OP),
+    "type-list-of-numbers": ("components/schemas/A/type", [1], "/components/schemas/A/type"),
     "servers-int": ("servers", 5, "/servers"),
     "server-string": ("servers/0", "https://api.heygen.com", "/servers/0"),
 }
@@ -157,6 +159,17 @@ def test_an_id_parameter_with_any_schema_loads_and_is_served(tmp_path, schema):
     with TestClient(create_app(specs, None), base_url="http://fake") as client:
         assert client.get("/v1/thing/abc", headers=KEY).status_code == 200
         assert client.get("/__mock/openapi.json").status_code == 200
+
+
+def test_a_create_call_without_its_status_operation_is_one_line(tmp_path):
+    """A specs folder holding a vendor's create calls but not the status call that polls their jobs."""
+    from .conftest import SPECS
+
+    specs = tmp_path / "specs"
+    write(specs / "heygen", {"create.yaml": (SPECS / "heygen" / "supplement" / "create.yaml").read_text()})
+    for command in COMMANDS:
+        result = run_cli(*command, "--specs", str(specs), timeout=HANG)
+        assert_one_clear_line(result, "create.yaml:/paths/", "heygen.video_status")
 
 
 def test_malformed_vendor_spec_beside_the_shipped_ones(tmp_path):

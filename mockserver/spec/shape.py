@@ -138,8 +138,10 @@ class Shape:
                 join(ptr, "requestBody"), "'requestBody'", "write 'content:' in it"
             )
             self.content(body_ptr, body, compiled=True)
+        fix = "write 'responses:' as a mapping of status codes ('200': ...)"
+        if "responses" not in op:
+            self.fail(ptr, "the operation", "without 'responses', so the fake has nothing to answer", fix)
         if "responses" in op:
-            fix = "write 'responses:' as a mapping of status codes ('200': ...)"
             for code in self.mapping(join(ptr, "responses"), op["responses"], "'responses'", fix):
                 rptr, response = self.followed(
                     join(ptr, "responses", code), f"response '{code}'", "write 'description:' and 'content:'"
@@ -202,6 +204,11 @@ class Shape:
                     join(at, key), schema[key], f"'{key}'", f"write '{key}:' as a mapping of schemas"
                 )
                 stack.extend((join(at, key, name), item) for name, item in named.items())
+            kinds = schema.get("type", "object")
+            if not isinstance(kinds, str) and not (
+                isinstance(kinds, list) and all(isinstance(k, str) for k in kinds)
+            ):
+                self.fail(join(at, "type"), "'type'", _what(kinds), "write a type name, or a list of them")
             if "enum" in schema:
                 self.sequence(join(at, "enum"), schema["enum"], "'enum'", "write 'enum:' as a list of values")
             if "$ref" in schema and not isinstance(schema["$ref"], str):
