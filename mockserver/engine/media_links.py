@@ -16,9 +16,9 @@ import secrets
 from collections.abc import Callable
 from urllib.parse import quote
 
+from ..spec.openapi import MEDIA_PREFIX as PREFIX
 from ..spec.profile import Profile
 
-PREFIX = "/__media"
 ASSET_TYPES = {
     "video.mp4": "video/mp4",
     "thumbnail.jpg": "image/jpeg",

@@ -17,6 +17,7 @@ from typing import Any
 from ..spec.catalog import Catalog
 from ..spec.openapi import Operation
 from ..spec.reader import LINE
+from .clock import MAX_ADVANCE
 
 ANY = "*"
 FAULTS = ("reset", "empty", "malformed", "truncated")
@@ -36,20 +37,24 @@ SCENARIO_KEYS = {
 }
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+MAX_DELAY = 60.0  # seconds: longer, and a client's own timeout decides, not the fake's answer
+MAX_DURATION = MAX_ADVANCE  # ten years: a `for:` or `per:` window; sums of them stay finite
 
 
-def parse_duration(value: Any) -> float:
-    """`30s`, `2m`, `500ms`, `1h` or a number of seconds; ValueError otherwise."""
+def parse_duration(value: Any, most: float = MAX_DURATION) -> float:
+    """`30s`, `2m`, `500ms`, `1h` or a number of seconds, up to `most`; ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        if value < 0 or math.isnan(value) or math.isinf(value):
+        seconds = float(value)
+    else:
+        m = DURATION.match(str(value))
+        if not m:
             raise ValueError(value)
-        return float(value)
-    m = DURATION.match(str(value))
-    if not m:
+        seconds = float(m.group(1)) * UNITS[m.group(2)]
+    if not 0 <= seconds <= most:  # also NaN, and digits that overflow to infinity
         raise ValueError(value)
-    return float(m.group(1)) * UNITS[m.group(2)]
+    return seconds
 
 
 @dataclass
@@ -65,7 +70,7 @@ class Delay:
             return self.a
         if self.kind == "uniform":
             return rng.uniform(self.a, self.b)
-        return min(self.a * math.exp(rng.gauss(0.0, self.b)), 60.0)
+        return min(self.a * math.exp(rng.gauss(0.0, self.b)), MAX_DELAY)
 
 
 @dataclass

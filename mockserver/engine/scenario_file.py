@@ -6,152 +6,27 @@ Every mistake is one `ConfigError` line naming the file, the line and the fix.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
-
 from ..spec.catalog import Catalog
-from ..spec.errors import ConfigError, pointer
+from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import LINE, read_document
-from .options import DEFAULT_SCENARIOS
-from .scenario import ANY, STEP_KINDS, Delay, Limit, Scenario, Step, parse_duration, pollable
-
-SCHEMA = DEFAULT_SCENARIOS / "scenario.schema.json"
-DURATION_FIX = "use a number of seconds or 500ms, 30s, 2m, 1h"
-DELAY_FIX = (
-    "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}'"
+from .scenario import ANY, MAX_DELAY, STEP_KINDS, Delay, Limit, Scenario, Step, parse_duration, pollable
+from .scenario_schema import (
+    DELAY_FIX,
+    DURATION_FIX,
+    LIMIT_FIX,
+    SCHEMA,
+    check_structure,
+    line_of,
+    schema_installed,
+    strip_lines,
 )
-LIMIT_FIX = "write 'limit: {requests: 20, per: 1m}'"
-# A schema error in plain words, by the key it is at ({value} is that key's value, {name} the scenario's)...
-AT_KEY = {
-    "name": ("scenario name '{value}' is blank or not text", "write 'name: my-scenario'"),
-    "steps": ("scenario '{name}' has no list of steps", "add a 'steps:' list (or a 'limit:')"),
-    "polls": ("'polls: {value}' is not a positive whole number", "use 1 or more"),
-    "for": ("bad duration 'for: {value}'", DURATION_FIX),
-    "delay": ("bad delay '{value}'", DELAY_FIX),
-    "status": ("status '{value}' is not an HTTP status", "use 100 to 599"),
-    "fuzz": ("'fuzz: {value}' must be 'fuzz: true'", "write 'fuzz: true'"),
-    "headers": ("bad headers '{value}'", "write 'headers: {Name: value}' with text or number values"),
-    "limit": ("bad limit '{value}'", LIMIT_FIX),
-    "requests": ("limit requests '{value}' is not a positive whole number", LIMIT_FIX),
-    "per": ("bad limit window 'per: {value}'", LIMIT_FIX),
-}
-# ...or, for an error in a scenario or step as a whole, by what it is in and the schema keyword.
-AT_UNIT = {
-    ("scenario", "type"): ("a scenario is not a mapping", "write 'name:', 'operation:', 'steps:'"),
-    ("scenario", "anyOf"): ("scenario '{name}' has no steps", "add a 'steps:' list (or a 'limit:')"),
-    ("step", "type"): ("a step of '{name}' is not a mapping", "write '- example: NAME'"),
-    ("step", "oneOf"): ("a step must serve exactly one of {kinds} (got {got})", "keep one"),
-    ("step", "not"): ("a step has both 'polls' and 'for'", "keep one of the two"),
-}
-REQUIRED = {
-    "name": "add 'name: my-scenario'",
-    "operation": "add 'operation: heygen.video_status', or '*' for any",
-}
-TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
-TYPE_WORDS |= {"object": "a mapping", "array": "a list"}
 
-
-def strip_lines(node: Any, key: Callable[[Any], Any] = lambda k: k) -> Any:
-    """A scenario body without the loader's line markers (for the schema, `key=str`: keys as written)."""
-    if isinstance(node, dict):
-        return {key(k): strip_lines(v, key) for k, v in node.items() if k != LINE}
-    if isinstance(node, list):
-        return [strip_lines(v, key) for v in node]
-    return node
-
-
-def _line(node: Any) -> str:
-    return f"line {node[LINE]}" if isinstance(node, dict) and LINE in node else ""
-
-
-@functools.cache
-def _schema() -> dict[str, Any] | None:
-    """The shipped schema, read once; None where it is not installed (then only the meaning is checked)."""
-    return read_document(SCHEMA) if SCHEMA.is_file() else None
-
-
-@functools.cache
-def _validator() -> jsonschema_rs.Validator | None:
-    """The schema's one-scenario definition, compiled once: files are unwrapped before it is applied."""
-    schema = _schema()
-    if schema is None:
-        return None
-    one = {k: v for k, v in schema.items() if k != "oneOf"} | {"$ref": "#/$defs/scenario"}
-    return jsonschema_rs.Draft202012Validator(one, validate_formats=False)  # regexes: Python's `re` judges
-
-
-def check_structure(raw: Any, label: str) -> None:
-    """Refuse what the schema refuses, in one line naming the scenario's or step's line."""
-    validator = _validator()
-    if validator is None:
-        if not isinstance(raw, dict):
-            raise ConfigError(label, "", *AT_UNIT["scenario", "type"])
-        return
-    plain = strip_lines(raw, str)
-    try:
-        errors = list(validator.iter_errors(plain))
-    except ValueError as exc:  # a YAML value JSON has no word for, e.g. a !!set
-        raise ConfigError(
-            label, _line(raw), f"a value is not plain data ({exc})", "use text, numbers, lists, mappings"
-        ) from None
-    if errors:  # a misspelt key explains the rest; else the deepest error is the most precise
-        error = min(errors, key=lambda e: (e.kind.name != "additionalProperties", -len(e.instance_path)))
-        where = _line(_unit_of(raw, error.instance_path)) or _line(raw) or pointer(*error.instance_path)
-        raise ConfigError(label, where, *_words(error, plain))
-
-
-def _unit_of(raw: Any, path: Sequence[str | int]) -> Any:
-    """The scenario or step an error is in: the units its line is reported on."""
-    steps = raw.get("steps") if isinstance(raw, dict) else None
-    if len(path) > 1 and path[0] == "steps" and isinstance(steps, list) and isinstance(path[1], int):
-        return steps[path[1]]
-    return raw
-
-
-def _words(error: jsonschema_rs.ValidationError, plain: Any) -> tuple[str, str]:
-    """What a schema error means, and the fix, in the words the meaning checks use too."""
-    kind, path = error.kind, list(error.schema_path)
-    keys = [path[i + 1] for i, p in enumerate(path[:-1]) if p == "properties"]
-    unit = path[path.index("$defs") + 1] if "$defs" in path else "scenario"
-    name = plain.get("name") if isinstance(plain, dict) else None
-    if keys:
-        key = keys[-1]
-        value = _value_at(plain, error.instance_path, key)
-        if key in AT_KEY:
-            problem, fix = AT_KEY[key]
-            return problem.format(value=value, name=name), fix
-        if kind.name == "enum":
-            return f"unknown {key} '{value}'", f"use one of {', '.join(map(str, kind.options))}"
-        if kind.name == "type":
-            words = " or ".join(TYPE_WORDS.get(t, t) for t in kind.types if t != "null")  # null: leave it out
-            return f"'{key}: {value}' is not {words}", f"write '{key}:' as {words}"
-        return f"'{key}: {value}' is not valid ({error.message})", f"see {SCHEMA.name}"
-    if kind.name == "additionalProperties":
-        known = (_schema() or {})["$defs"][unit]["properties"]
-        what = "step key" if unit == "step" else "key"
-        return f"unknown {what} '{sorted(kind.unexpected)[0]}'", f"use only {', '.join(known)}"
-    if kind.name == "required":
-        return f"scenario has no '{kind.property}'", REQUIRED.get(kind.property, f"add '{kind.property}:'")
-    if (unit, kind.name) in AT_UNIT:
-        problem, fix = AT_UNIT[unit, kind.name]
-        got = [k for k in STEP_KINDS if isinstance(error.instance, dict) and k in error.instance]
-        return problem.format(name=name, kinds=", ".join(STEP_KINDS), got=", ".join(got) or "none"), fix
-    return error.message, f"see {SCHEMA.name}"
-
-
-def _value_at(node: Any, path: Sequence[str | int], key: str) -> Any:
-    """The value written at `key` on the way down `path`."""
-    for part in path:
-        node = node[part]
-        if part == key:
-            break
-    return node
+__all__ = ["SCHEMA", "ScenarioLoader", "check_structure", "strip_lines"]
 
 
 class ScenarioLoader:
@@ -188,7 +63,9 @@ class ScenarioLoader:
             return []
         entries = data.get("scenarios") if isinstance(data, dict) and "scenarios" in data else [data]
         if not isinstance(entries, list):
-            raise ConfigError(label, _line(data), "'scenarios' is not a list", "write '- name: ...' entries")
+            raise ConfigError(
+                label, line_of(data), "'scenarios' is not a list", "write '- name: ...' entries"
+            )
         return [self.parse(entry, label) for entry in entries]
 
     def parse(self, raw: Any, label: str) -> Scenario:
@@ -197,15 +74,15 @@ class ScenarioLoader:
         try:
             return self._meaning(raw, label)
         except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
-            if _validator() is not None:  # the schema passed it: a bug here, not a user mistake
+            if schema_installed():  # the schema passed it: a bug here, not a user mistake
                 raise
             raise ConfigError(
-                label, _line(raw), f"scenario is malformed ({exc!r})", f"{SCHEMA} is missing; reinstall"
+                label, line_of(raw), f"scenario is malformed ({exc!r})", f"{SCHEMA} is missing; reinstall"
             ) from None
 
     def _meaning(self, raw: dict[str, Any], label: str) -> Scenario:
         """A well-formed scenario checked against the catalog: its operation, examples and regexes."""
-        where, name = _line(raw), str(raw["name"])
+        where, name = line_of(raw), str(raw["name"])
         op = self._operation(raw.get("operation"), label, where, name)
         match, match_name = (self._regex(raw, key, label, where) for key in ("match", "match_name"))
         limit = self._limit(raw["limit"], op, label, where, name) if "limit" in raw else None
@@ -256,14 +133,17 @@ class ScenarioLoader:
                 f"scenario '{name}' has a limit but {op.name if op else ANY} is not a create operation",
                 f"limits apply to create calls: use one of {', '.join(creates)}",
             )
-        per = parse_duration(raw["per"])
+        try:
+            per = parse_duration(raw["per"])
+        except ValueError:
+            per = 0.0
         if per <= 0:
             raise ConfigError(label, where, f"bad limit window 'per: {raw['per']}'", LIMIT_FIX)
         return Limit(int(raw["requests"]), per)
 
     def step(self, raw: dict[str, Any], label: str, name: str, op: Operation | None, last: bool) -> Step:
         """One well-formed step: what it serves, checked against the operation's examples."""
-        where = _line(raw)
+        where = line_of(raw)
         kind = [k for k in STEP_KINDS if k in raw][0]
         step = Step(kind=kind, value=raw[kind], line=int(raw.get(LINE, 0)))
         if kind == "example":
@@ -282,7 +162,10 @@ class ScenarioLoader:
         if "polls" in raw:
             step.polls = int(raw["polls"])
         if "for" in raw:
-            step.duration = parse_duration(raw["for"])
+            try:
+                step.duration = parse_duration(raw["for"])
+            except ValueError:
+                raise ConfigError(label, where, f"bad duration 'for: {raw['for']}'", DURATION_FIX) from None
         if not last and step.polls is None and step.duration is None:
             raise ConfigError(
                 label,
@@ -333,14 +216,17 @@ class ScenarioLoader:
             if isinstance(raw, dict):
                 raw = strip_lines(raw)
                 if "uniform" in raw:
-                    a, b = (parse_duration(v) for v in raw["uniform"])
+                    a, b = (parse_duration(v, MAX_DELAY) for v in raw["uniform"])
                     if b < a:
                         raise ValueError(raw)
                     return Delay("uniform", a, b)
                 if "lognormal" in raw:
                     params = raw["lognormal"]
-                    return Delay("lognormal", parse_duration(params["median"]), float(params["sigma"]))
+                    sigma = float(params["sigma"])
+                    if not 0 <= sigma <= 10:  # also NaN
+                        raise ValueError(sigma)
+                    return Delay("lognormal", parse_duration(params["median"], MAX_DELAY), sigma)
                 raise ValueError(raw)
-            return Delay("fixed", parse_duration(raw))
+            return Delay("fixed", parse_duration(raw, MAX_DELAY))
         except (ValueError, TypeError, KeyError):
             raise ConfigError(label, where, f"bad delay '{raw}'", DELAY_FIX) from None

@@ -15,6 +15,8 @@ from urllib.parse import unquote
 from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..spec.openapi import reserved_prefix
+
 
 def route_path(scope: Scope) -> str:
     """The path below the app's root path, as Starlette's own routes match it."""
@@ -85,6 +87,8 @@ class VendorRouter(Router):
         if endpoint is not None:
             scope["path_params"] = {}
             return endpoint
+        if not self.patterned or reserved_prefix(path) is not None:  # the fake's own routes win
+            return None
         for route in self.patterned:
             match, child = route.matches(scope)
             if match is Match.FULL:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .bodies import Example, status_of
+from .errors import ConfigError
 from .lint import Finding, Linter
 from .openapi import Operation, SpecFile, load_specs
 from .pointers import RefResolver
@@ -29,12 +30,25 @@ class Catalog:
         specs, operations = load_specs(self.specs_dir, self.profiles)
         self.specs: list[SpecFile] = specs
         self.operations: dict[str, Operation] = {op.name: op for op in operations}
+        self._check_creates()
         linter = Linter()
         self.findings: list[Finding] = linter.run(operations)
         self.examples: dict[str, dict[str, Example]] = {
             name: {ex.name: ex for ex in exs} for name, exs in linter.examples.items()
         }
         self.effective: dict[str, Any] = self._combine()
+
+    def _check_creates(self) -> None:
+        """A create call's jobs are polled through its status operation, which must be loaded too."""
+        for op in self.operations.values():
+            call = op.profile.creates.get(op.name)
+            if call is not None and call.status not in self.operations:
+                raise ConfigError(
+                    op.spec.label,
+                    op.pointer,
+                    f"{op.name} starts jobs polled by {call.status}, which no spec in {self.specs_dir} defines",
+                    f"add the {op.vendor} spec that has {call.status}, or remove this file",
+                )
 
     # --- lookups ---------------------------------------------------------------------------
     def find(self, ref: str) -> Operation | None:

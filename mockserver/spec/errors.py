@@ -6,6 +6,9 @@ Every mistake a user can make in a spec, scenario or command line is raised as a
 
 from __future__ import annotations
 
+# Control characters shown escaped (`\n`, `\x00`), so a value quoted in a message keeps it one line.
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+
 
 class ConfigError(Exception):
     """A mistake in user input: where it is, what is wrong, and how to fix it."""
@@ -19,7 +22,7 @@ class ConfigError(Exception):
 
     def line(self) -> str:
         where = f"{self.source}:{self.place}" if self.place else self.source
-        return f"{where}: {self.problem}. Fix: {self.fix}"
+        return f"{where}: {self.problem}. Fix: {self.fix}".translate(_ONE_LINE)
 
 
 def pointer(*parts: object) -> str:

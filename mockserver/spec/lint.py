@@ -101,6 +101,15 @@ class Linter:
         if id_param is None or not id_param.required or "minLength" in id_param.schema:
             return
         at = join(id_param.pointer, "schema")
+        published = op.spec.resolver.doc_at(at)
+        if published is False:  # accepts nothing, so not '' either
+            return
+        # on a schema mapping, add minLength; a missing or `true` schema becomes one
+        patch = (
+            ("set", join(at, "minLength"), 1)
+            if isinstance(published, dict)
+            else ("set", at, {"minLength": 1})
+        )
         self.findings.add(
             op.spec,
             at,
@@ -112,7 +121,7 @@ class Linter:
                 "empty-required-id",
                 f"required {id_param.location} parameter '{id_param.name}' names the resource but allows ''",
                 "minLength 1: an empty id is answered as a missing one",
-                ("set", join(at, "minLength"), 1),
+                patch,
             ),
         )
 

@@ -15,11 +15,13 @@ from .errors import ConfigError
 from .pointers import RefResolver, join
 from .profile import Profile, Profiles
 from .reader import read_document
+from .shape import METHODS, check_shape
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 READABLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-RESERVED_PREFIX = "/__mock"
+ADMIN_PREFIX = "/__mock"
+MEDIA_PREFIX = "/__media"
+RESERVED_PREFIXES = (ADMIN_PREFIX, MEDIA_PREFIX)  # the fake's own routes: no vendor path may take them
 
 
 @dataclass
@@ -124,6 +126,8 @@ def _parameters(spec: SpecFile, path_ptr: str, op_ptr: str) -> list[Parameter]:
             if not isinstance(param, dict) or "name" not in param or "in" not in param:
                 raise ConfigError(spec.label, ptr, "parameter without 'name' and 'in'", "add both")
             schema = spec.resolver.inline(join(ptr, "schema")) if "schema" in param else {}
+            if isinstance(schema, bool):  # 3.1's `true` (anything) and `false` (nothing)
+                schema = {} if schema else {"not": {}}
             loc = str(param["in"])
             found[(param["name"], loc)] = Parameter(
                 name=str(param["name"]),
@@ -193,6 +197,7 @@ def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
     label = str(path)
     doc = read_document(path, label)
     version = _check_openapi(doc, label)
+    check_shape(doc, label)
     rel = path.relative_to(folder)
     folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
     return SpecFile(label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label))
@@ -201,13 +206,23 @@ def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
 def _check_path(label: str, path_ptr: str, api_path: Any) -> None:
     if not isinstance(api_path, str) or not api_path.startswith("/"):
         raise ConfigError(label, path_ptr, "path does not start with '/'", "write it as '/v1/...'")
-    if api_path.startswith(RESERVED_PREFIX):
+    prefix = reserved_prefix(api_path)
+    if prefix is not None:
         raise ConfigError(
             label,
             path_ptr,
-            f"path is under {RESERVED_PREFIX}, the fake's admin API",
+            f"path is under {prefix}, where the fake's own routes are "
+            f"(admin API {ADMIN_PREFIX}, media links {MEDIA_PREFIX})",
             "rename the path",
         )
+
+
+def reserved_prefix(path: str) -> str | None:
+    """The fake's own prefix a request or vendor path falls under, if any: these always win."""
+    for prefix in RESERVED_PREFIXES:
+        if path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/"):
+            return prefix
+    return None
 
 
 class _Operations:

@@ -79,6 +79,13 @@ class RefResolver:
             ptr = ref[1:]
         return ptr, node
 
+    def doc_at(self, ptr: str) -> Any:
+        """The node at ptr through its `$ref`s, or None where there is none."""
+        try:
+            return self.follow(ptr)[1]
+        except (KeyError, IndexError, ValueError):
+            return None
+
     def inline(self, ptr: str, stack: tuple[str, ...] = ()) -> Any:
         """A deep copy of the node at ptr with every `$ref` replaced by its target."""
         ptr, node = self.follow(ptr)

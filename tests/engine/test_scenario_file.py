@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.engine import scenario_file
+from mockserver.engine import scenario_file, scenario_schema
 from mockserver.engine.scenario import FAULTS, OUTCOMES, SCENARIO_KEYS, STEP_KEYS, STEP_KINDS
 from mockserver.engine.scenario_file import ScenarioLoader
 from mockserver.spec.catalog import Catalog
@@ -105,12 +105,12 @@ def test_schema_is_the_one_source_of_keys_and_names():
 @pytest.fixture
 def no_schema(monkeypatch, tmp_path) -> Iterator[None]:
     """An install without the schema file: the compiled schema is forgotten before and after."""
-    monkeypatch.setattr(scenario_file, "SCHEMA", tmp_path / "missing.json")
-    scenario_file._schema.cache_clear()
-    scenario_file._validator.cache_clear()
+    monkeypatch.setattr(scenario_schema, "SCHEMA", tmp_path / "missing.json")
+    scenario_schema._schema.cache_clear()
+    scenario_schema._validator.cache_clear()
     yield
-    scenario_file._schema.cache_clear()
-    scenario_file._validator.cache_clear()
+    scenario_schema._schema.cache_clear()
+    scenario_schema._validator.cache_clear()
 
 
 def test_without_the_schema_files_still_load_and_mistakes_are_one_line(loader, tmp_path, no_schema):
