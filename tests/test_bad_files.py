@@ -250,3 +250,22 @@ def test_a_fixed_vendor_path_under_the_fakes_routes_is_refused(tmp_path, path):
     assert_one_clear_line(
         run_cli("lint", "--specs", str(specs), timeout=HANG), "a.json:/paths/", f"under {prefix}"
     )
+
+
+def test_a_webhook_registry_call_without_a_200_example_is_one_line(tmp_path):
+    """The registry answers in the 200 example's envelope: a spec documenting none is refused at load."""
+    import shutil
+
+    import yaml
+
+    from .conftest import SPECS
+
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    hooks = specs / "heygen" / "supplement" / "webhooks.yaml"
+    doc = yaml.safe_load(hooks.read_text())
+    responses = doc["paths"]["/v1/webhook/endpoint.add"]["post"]["responses"]
+    responses["201"] = responses.pop("200")
+    hooks.write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = run_cli("serve", "--port", "0", "--specs", str(specs), timeout=HANG)
+    assert_one_clear_line(result, "webhooks.yaml:/paths/", "documents no 200 example")

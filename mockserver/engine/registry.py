@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.paths import assign, lookup
 from .answer import Answer, Request
@@ -25,9 +26,22 @@ class RegistryResponder(Responder):
         hooks = op.profile.webhooks
         assert hooks is not None
         self.hooks = hooks
-        self.envelope = next(ex for ex in self.examples.values() if ex.status_code == 200).body
+        self.envelope = self.success_envelope(op)
         # the effective spec's own pattern, read by the same engine: the fake refuses what it documents
         self.url_rule = jsonschema_rs.validator_for({"type": "string", "pattern": hooks.url_pattern})
+
+    def success_envelope(self, op: Operation) -> Any:
+        """The 200 example's body: the registry answers in the vendor's own envelope, so a spec that
+        documents none cannot be served (one line at load, not a traceback)."""
+        for ex in self.examples.values():
+            if ex.status_code == 200:
+                return ex.body
+        raise ConfigError(
+            str(op.spec.path),
+            op.pointer,
+            f"the webhook registry call {op.name} documents no 200 example, so its answers have no envelope",
+            "add a 200 response with an example body, or drop the operation's webhooks role in the profile",
+        )
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
