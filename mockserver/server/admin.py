@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ async def openapi(request: Request) -> JSONResponse:
 
 
 ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never in a name: it is sent in the X-Mock-Scenario header
 
 
 def admin_document() -> dict[str, Any]:
@@ -122,10 +124,13 @@ async def scenarios(request: Request) -> JSONResponse:
 async def put_scenario(request: Request) -> JSONResponse:
     """Register a scenario at run time (JSON in the scenario file format), e.g. a drawn timeline."""
     fake = _fake(request)
+    name = request.path_params["name"]
+    if CONTROL.search(name):  # as a line break matches no route, so no other control character
+        return _fail(404, f"no route: scenario name {name!r} has a control character")
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
-    body["name"] = request.path_params["name"]
+    body["name"] = name
     try:
         check_structure(body, "(admin API)")
     except ConfigError as exc:  # not a scenario at all: what the admin spec's schema refuses
