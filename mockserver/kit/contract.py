@@ -33,7 +33,7 @@ Refusals = Callable[[str, Any], int | None]
 
 
 def in_body_refusals(catalog: Catalog) -> Refusals:
-    """A vendor that refuses with HTTP 200 and the error in the body (JoggAI's faithful default) is
+    """A vendor that refuses with HTTP 200 and the error in the body (a faithful default where the vendor does so) is
     read as the HTTP status its profile gives that error (`http_status`), so every check applies."""
     by_op = {
         name: [e for e in op.profile.errors.values() if e.status == 200 and e.http_status]
