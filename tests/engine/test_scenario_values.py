@@ -13,11 +13,10 @@ import urllib.parse
 
 import pytest
 
-from ..conftest import run_cli
+from ..conftest import HANG, run_cli
 from ..test_cli import assert_one_clear_line, write
 from .test_scenario import poll
 
-HANG = 20  # seconds: only a hang fails on it; nothing is timed
 OP = "heygen.video_status"
 STEP = {"example": "Completed"}
 HUGE = "1" + "0" * 400  # as a duration: seconds that overflow a float to infinity
