@@ -177,6 +177,9 @@ class ContractRun:
         self.modes = modes
         self.failures: dict[ContractFailure, int] = {}
         self.cases = 0
+        self.positive = 0  # positive cases sent, and of those, how many the server refused the key on:
+        self.key_refused = 0  # all of them means a wrong key, and no check judged anything but a 401
+        self.last_status: int | None = None
 
     def run(self) -> list[ContractFailure]:
         for result in self.schema.get_all_operations():
@@ -215,7 +218,11 @@ class ContractRun:
         def check(case: Any) -> None:
             self.cases += 1
             self._reset()  # generated ids repeat across runs: each case starts a fresh timeline
+            self.last_status = None
             self._exercise(case, name, scenario, polls, headers)
+            if mode == GenerationMode.POSITIVE:
+                self.positive += 1
+                self.key_refused += self.last_status in (401, 403)
 
         try:
             check()
@@ -238,6 +245,7 @@ class ContractRun:
             if stands_for is not None:  # judged as the HTTP error it stands for
                 response = copy.copy(Response.from_any(response))
                 response.status_code = stands_for
+            self.last_status = response.status_code
             step = (response.headers.get("x-mock-step") or [""])[0]
             if step.isdigit() and int(step) in faults:
                 continue
