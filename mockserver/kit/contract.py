@@ -177,6 +177,7 @@ class ContractRun:
         self.modes = modes
         self.failures: dict[ContractFailure, int] = {}
         self.cases = 0
+        self.coverage_cases = 0  # 0 with coverage on: this schemathesis's coverage driver is missing
         self.positive = 0  # positive cases sent, and of those, how many the server refused the key on:
         self.key_refused = 0  # all of them means a wrong key, and no check judged anything but a 401
         self.last_status: int | None = None
@@ -188,6 +189,7 @@ class ContractRun:
             if self.coverage:  # schemathesis's coverage phase: edges, missing headers, other methods
                 for case in coverage_cases(operation, list(self.modes)):
                     self.cases += 1
+                    self.coverage_cases += 1
                     self._reset()
                     self._exercise(case, name, None, 1, self._headers(None))
             for scenario in self.scenarios.get(name, [None]):  # type: ignore[list-item]
