@@ -251,17 +251,22 @@ def check(
         raise ConfigError(
             base, "", f"cannot connect ({exc.__class__.__name__})", "start the server or fix --base-url"
         ) from None
-    if run.positive and run.key_refused == run.positive:  # else "0 failures" would judge only 401s
-        raise ConfigError(
-            "--api-key",
-            "",
-            f"{base} refused the key on all {run.positive} valid requests (HTTP 401/403), so nothing was checked",
-            "pass the key the server takes (for a fake: the one given to 'mockserver serve --api-key')",
-        )
+    _refuse_a_refused_key(base, run.positive, run.key_refused)
     for failure in failures:
         click.echo(failure.line())
     click.echo(f"{run.cases} cases against {base} ({which} spec): {len(failures)} distinct failures")
     sys.exit(1 if failures else 0)
+
+
+def _refuse_a_refused_key(base: str, positive: int, refused: int) -> None:
+    """Every valid request answered 401/403 means a wrong key: "0 failures" would judge only refusals."""
+    if positive and refused == positive:
+        raise ConfigError(
+            "--api-key",
+            "",
+            f"{base} refused the key on all {positive} valid requests (HTTP 401/403), so nothing was checked",
+            "pass the key the server takes (for a fake: the one given to 'mockserver serve --api-key')",
+        )
 
 
 def _checked_url(url: str) -> str:
