@@ -251,10 +251,22 @@ def check(
         raise ConfigError(
             base, "", f"cannot connect ({exc.__class__.__name__})", "start the server or fix --base-url"
         ) from None
+    _refuse_a_refused_key(base, run.positive, run.key_refused)
     for failure in failures:
         click.echo(failure.line())
     click.echo(f"{run.cases} cases against {base} ({which} spec): {len(failures)} distinct failures")
     sys.exit(1 if failures else 0)
+
+
+def _refuse_a_refused_key(base: str, positive: int, refused: int) -> None:
+    """Every valid request answered 401/403 means a wrong key: "0 failures" would judge only refusals."""
+    if positive and refused == positive:
+        raise ConfigError(
+            "--api-key",
+            "",
+            f"{base} refused the key on all {positive} valid requests (HTTP 401/403), so nothing was checked",
+            "pass the key the server takes (for a fake: the one given to 'mockserver serve --api-key')",
+        )
 
 
 def _checked_url(url: str) -> str:
@@ -289,14 +301,15 @@ def _fake_health(base: str) -> dict[str, Any] | None:
 
 def _takes_any_key(health: dict[str, Any] | None, base: str, api_key: str) -> bool:
     """`ignored_auth` wants a 401 or 403 for a request without a key. A fake started without
-    `--api-key` takes any key, by design, and JoggAI refuses a bad key in an HTTP 200 body unless the
-    fake runs with `--http-errors`: then say so in one line and skip that one check. Every other check
-    reads JoggAI's in-body refusals as the HTTP status its profile gives them (`in_body_refusals`)."""
+    `--api-key` takes any key, by design, and a vendor whose profile refuses in the body answers a bad key
+    with HTTP 200 unless the fake runs with `--http-errors`: then say so in one line and skip that one
+    check. Every other check reads in-body refusals as the HTTP status the profile gives them
+    (`in_body_refusals`)."""
     if health is None or (health.get("keys_checked") and health.get("http_errors")):
         return False
     click.echo(
         f"mockserver check: the fake at {base} accepts any API key or refuses it in an HTTP 200 body "
-        "(JoggAI's way), so the ignored_auth check is skipped; for it, start the fake with "
+        "(as a vendor that refuses in the body does), so the ignored_auth check is skipped; for it, start the fake with "
         f"'mockserver serve --api-key {api_key} --http-errors'",
         err=True,
     )

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 SCENARIOS = ROOT / "scenarios"
 KEY = {"x-api-key": "test-key"}
+HANG = 20  # seconds: a process not done (or a server not up) by then hangs; nothing is timed
 ALL_OPERATIONS = {
     "heygen.photo_avatar_train_status",
     "heygen.video_avatar",
@@ -68,41 +69,43 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
 
 
 class LiveServer:
-    """`mockserver serve` in a subprocess on 127.0.0.1, port 0, stopped by the test."""
+    """`mockserver serve` in a subprocess on 127.0.0.1, port 0, stopped by the test. Its output goes
+    to pipes that `stop` returns, or, given `log`, to that one file (read while it runs)."""
 
-    def __init__(self, tmp: Path, *args: str) -> None:
+    def __init__(self, tmp: Path, *args: str, log: Path | None = None) -> None:
         self.ready = tmp / "ready.txt"
+        self.ready.unlink(missing_ok=True)
+        self.log_path = log
+        self.log = log.open("w") if log is not None else None
+        command = [
+            sys.executable,
+            "-m",
+            "mockserver",
+            "serve",
+            "--port",
+            "0",
+            "--ready-file",
+            str(self.ready),
+        ]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mockserver",
-                "serve",
-                "--port",
-                "0",
-                "--ready-file",
-                str(self.ready),
-                *args,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            [*command, *args],
+            stdout=self.log or subprocess.PIPE,
+            stderr=subprocess.STDOUT if self.log else subprocess.PIPE,
             text=True,
             cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.ready.exists() and self.ready.read_text().strip():
-                break
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
-            time.sleep(0.05)
-        else:
-            self.stop()
-            raise RuntimeError("server did not become ready in 30 s")
+        deadline = time.monotonic() + HANG
+        while not (self.ready.exists() and self.ready.read_text().endswith("\n")):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                out, err = self.stop()
+                raise RuntimeError(f"server did not start in {HANG} s: {out}{err}")
+            time.sleep(0.02)
         self.url = self.ready.read_text().strip()
+        self.port = int(self.url.rsplit(":", 1)[1])
 
     def stop(self) -> tuple[str, str]:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s): its stdout and stderr, or its log and ''."""
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
@@ -110,6 +113,9 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, err = self.proc.communicate(timeout=5)
+        if self.log is not None and self.log_path is not None:
+            self.log.close()
+            return self.log_path.read_text(), ""
         return out, err
 
 

@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import KEY, run_cli
+from .conftest import HANG, KEY, run_cli
 from .spec.test_reader import BOMB
 from .test_cli import MINI, assert_one_clear_line, write
-
-HANG = 20  # seconds: a start-up that has not ended by then hangs
 
 
 def broken(where: str, value: Any) -> dict[str, Any]:

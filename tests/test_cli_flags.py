@@ -67,3 +67,23 @@ def test_a_fake_with_keys_and_http_errors_gets_every_check(tmp_path):
     result = _serve_then_check(tmp_path, "--api-key", "contract-key", "--http-errors")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped" not in result.stderr
+
+
+def test_check_with_a_key_the_server_refuses_is_one_line(tmp_path):
+    """A wrong --api-key has every request answered 401: that is no pass ("0 distinct failures")
+    but the user's mistake, said in one line, exit 2."""
+    server = LiveServer(tmp_path, "--api-key", "contract-key", "--http-errors")
+    try:
+        wrong = run_cli(
+            "check", "--base-url", server.url, "--api-key", "wrong", "--max-examples", "2", timeout=300
+        )
+        right = run_cli(
+            "check", "--base-url", server.url, "--api-key", "contract-key", "--max-examples", "2", timeout=300
+        )
+    finally:
+        server.stop()
+    assert wrong.returncode == 2, wrong.stdout + wrong.stderr
+    (line,) = wrong.stderr.strip().splitlines()
+    assert line.startswith("mockserver: --api-key: ") and "refused the key" in line and "Fix:" in line, line
+    assert "distinct failures" not in wrong.stdout
+    assert right.returncode == 0 and "0 distinct failures" in right.stdout, right.stdout + right.stderr

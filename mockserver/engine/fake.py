@@ -42,7 +42,7 @@ class Fake:
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
             for op in pollable(self.catalog)
         }
-        self.selection = Selection(self.store, defaults)
+        self.selection = Selection(self.store, defaults, self.catalog.operations)
         for scenario in [*defaults.values(), fuzz_scenario(), *loaded]:
             self.selection.add(scenario)
         self.validators = {

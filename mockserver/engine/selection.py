@@ -24,17 +24,38 @@ class UnknownScenario(LookupError):
         self.valid = valid
 
 
+class StillBound(ValueError):
+    """A scenario re-registered for an operation on which it can no longer serve an id bound to it."""
+
+    def __init__(self, name: str, operation: str, bound: list[tuple[str, str]]) -> None:
+        family, rid = bound[0]
+        super().__init__(
+            f"scenario '{name}' is bound to {family} id '{rid}', which a scenario for {operation} cannot "
+            f"serve; delete the binding first (DELETE /__mock/bindings/{family}/{rid}), then register it"
+        )
+        self.bound = bound
+
+
 class Selection:
     """The scenario policy over the store's registered scenarios and bindings."""
 
-    def __init__(self, store: Store, defaults: dict[str, Scenario]) -> None:
+    def __init__(self, store: Store, defaults: dict[str, Scenario], operations: dict[str, Operation]) -> None:
         self.store = store
         self.defaults = defaults
+        self.operations = operations
         self.id_rules: list[Scenario] = []
         self.name_rules: list[Scenario] = []
 
     def add(self, scenario: Scenario) -> None:
-        """Register (or replace) a scenario; ids already bound keep theirs."""
+        """Register (or replace) a scenario; ids already bound keep theirs, so a replacement that
+        could no longer serve one of them is refused (StillBound) rather than silently ignored."""
+        orphaned = [
+            key
+            for key, bound in self.store.bindings()
+            if bound == scenario.name and not self.accepts(self.operations[key[0]], scenario)
+        ]
+        if orphaned:
+            raise StillBound(scenario.name, scenario.operation, orphaned)
         self.store.add_scenario(scenario)
         self.id_rules = [s for s in self.id_rules if s.name != scenario.name]
         self.name_rules = [s for s in self.name_rules if s.name != scenario.name]

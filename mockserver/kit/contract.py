@@ -33,7 +33,7 @@ Refusals = Callable[[str, Any], int | None]
 
 
 def in_body_refusals(catalog: Catalog) -> Refusals:
-    """A vendor that refuses with HTTP 200 and the error in the body (JoggAI's faithful default) is
+    """A vendor that refuses with HTTP 200 and the error in the body (a faithful default where the vendor does so) is
     read as the HTTP status its profile gives that error (`http_status`), so every check applies."""
     by_op = {
         name: [e for e in op.profile.errors.values() if e.status == 200 and e.http_status]
@@ -177,6 +177,10 @@ class ContractRun:
         self.modes = modes
         self.failures: dict[ContractFailure, int] = {}
         self.cases = 0
+        self.coverage_cases = 0  # 0 with coverage on: this schemathesis's coverage driver is missing
+        self.positive = 0  # positive cases sent, and of those, how many the server refused the key on:
+        self.key_refused = 0  # all of them means a wrong key, and no check judged anything but a 401
+        self.last_status: int | None = None
 
     def run(self) -> list[ContractFailure]:
         for result in self.schema.get_all_operations():
@@ -185,6 +189,7 @@ class ContractRun:
             if self.coverage:  # schemathesis's coverage phase: edges, missing headers, other methods
                 for case in coverage_cases(operation, list(self.modes)):
                     self.cases += 1
+                    self.coverage_cases += 1
                     self._reset()
                     self._exercise(case, name, None, 1, self._headers(None))
             for scenario in self.scenarios.get(name, [None]):  # type: ignore[list-item]
@@ -215,7 +220,11 @@ class ContractRun:
         def check(case: Any) -> None:
             self.cases += 1
             self._reset()  # generated ids repeat across runs: each case starts a fresh timeline
+            self.last_status = None
             self._exercise(case, name, scenario, polls, headers)
+            if mode == GenerationMode.POSITIVE:
+                self.positive += 1
+                self.key_refused += self.last_status in (401, 403)
 
         try:
             check()
@@ -238,6 +247,7 @@ class ContractRun:
             if stands_for is not None:  # judged as the HTTP error it stands for
                 response = copy.copy(Response.from_any(response))
                 response.status_code = stands_for
+            self.last_status = response.status_code
             step = (response.headers.get("x-mock-step") or [""])[0]
             if step.isdigit() and int(step) in faults:
                 continue

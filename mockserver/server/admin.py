@@ -22,7 +22,7 @@ from ..engine.fake import Fake
 from ..engine.json_body import BadJson, load_json
 from ..engine.scenario_file import SCHEMA as SCENARIO_SCHEMA
 from ..engine.scenario_file import ScenarioLoader, check_structure
-from ..engine.selection import UnknownScenario
+from ..engine.selection import StillBound, UnknownScenario
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import read_document
@@ -139,7 +139,10 @@ async def put_scenario(request: Request) -> JSONResponse:
         scenario = ScenarioLoader(fake.catalog).parse(body, "(admin API)")
     except ConfigError as exc:  # well formed, but it does not fit this catalog (names, timing, regexes)
         return _fail(422, exc.line())
-    fake.selection.add(scenario)
+    try:
+        fake.selection.add(scenario)
+    except StillBound as exc:  # its bound ids would silently fall back to their defaults
+        return _fail(409, str(exc), bindings=[{"family": f, "id": i} for f, i in exc.bound])
     return JSONResponse(scenario.as_dict())
 
 

@@ -19,9 +19,12 @@ from .reader import read_document
 PROFILE_DIR = Path(__file__).parent / "profiles"
 # What a webhook registration's URL must look like: http or https, with a host. The fake refuses
 # anything else (a `file:` or `data:` URL would never be delivered, or read a local path), and the
-# effective spec says so with this same pattern (JSON Schema's, as jsonschema-rs reads it).
+# effective spec says so with this same pattern (JSON Schema's, as jsonschema-rs reads it). A port,
+# when given, is 1 to 65535 without leading zeros: one past that could never be delivered to.
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 URL_PATTERN = (
-    r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)(:[0-9]*)?([/?#]\S*)?$"
+    r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)"
+    rf"(:{PORT})?([/?#]\S*)?$"
 )
 ERROR_NAMES = (
     "unauthorized",

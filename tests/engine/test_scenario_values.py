@@ -13,11 +13,10 @@ import urllib.parse
 
 import pytest
 
-from ..conftest import KEY, run_cli
+from ..conftest import HANG, run_cli
 from ..test_cli import assert_one_clear_line, write
 from .test_scenario import poll
 
-HANG = 20  # seconds: only a hang fails on it; nothing is timed
 OP = "heygen.video_status"
 STEP = {"example": "Completed"}
 HUGE = "1" + "0" * 400  # as a duration: seconds that overflow a float to infinity
@@ -124,17 +123,32 @@ def test_a_delay_at_the_bound_is_served(virtual_client):
     assert r.status_code == 200 and r.headers["x-mock-example"] == "Completed"
 
 
-def test_rebinding_a_scenario_to_another_operation_keeps_polls_answering(virtual_client):
-    """A bound id whose scenario is re-registered for another operation falls back to its default."""
+def test_moving_a_bound_scenario_to_another_operation_is_refused(virtual_client):
+    """A bound id whose scenario is re-registered for another operation would silently fall back
+    to its default: the registration is refused (409, naming the binding and the fix) instead."""
     body = {"operation": OP, "steps": [{"example": "Pending"}]}
     assert virtual_client.put("/__mock/scenarios/moved", json=body).status_code == 200
     bound = virtual_client.put(f"/__mock/bindings/{OP}/vid-1", json={"scenario": "moved"})
     assert bound.status_code == 200
-    assert poll(virtual_client, OP, "vid-1").headers["x-mock-scenario"] == "moved"
     moved = {"operation": "joggai.avatar_video", "steps": [{"outcome": "success"}]}
-    assert virtual_client.put("/__mock/scenarios/moved", json=moved).status_code == 200
-    for _ in range(3):
+    refused = virtual_client.put("/__mock/scenarios/moved", json=moved)
+    assert refused.status_code == 409, refused.text
+    line = refused.json()["error"]
+    assert f"{OP} id 'vid-1'" in line and f"DELETE /__mock/bindings/{OP}/vid-1" in line
+    assert refused.json()["bindings"] == [{"family": OP, "id": "vid-1"}]
+    for _ in range(3):  # the scenario and the binding stand as they were
         r = poll(virtual_client, OP, "vid-1")
-        assert r.status_code == 200, r.text
-    assert virtual_client.get(f"/__mock/timelines/{OP}/vid-1", headers=KEY).status_code == 200
-    assert virtual_client.get("/__mock/scenarios").status_code == 200
+        assert r.status_code == 200 and r.headers["x-mock-scenario"] == "moved", r.text
+    assert virtual_client.delete(f"/__mock/bindings/{OP}/vid-1").json() == {"deleted": True}
+    assert virtual_client.put("/__mock/scenarios/moved", json=moved).status_code == 200
+
+
+def test_replacing_a_bound_scenario_on_its_own_operation_is_served(virtual_client):
+    """Only a move the binding cannot follow is refused: new steps on the same operation are taken."""
+    body = {"operation": OP, "steps": [{"example": "Pending"}]}
+    assert virtual_client.put("/__mock/scenarios/same", json=body).status_code == 200
+    assert virtual_client.put(f"/__mock/bindings/{OP}/vid-2", json={"scenario": "same"}).status_code == 200
+    again = virtual_client.put("/__mock/scenarios/same", json={"operation": OP, "steps": [STEP]})
+    assert again.status_code == 200, again.text
+    r = poll(virtual_client, OP, "vid-2")
+    assert r.headers["x-mock-scenario"] == "same" and r.headers["x-mock-example"] == "Completed"

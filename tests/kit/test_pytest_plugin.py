@@ -62,69 +62,76 @@ def test_left_violations(mockserver):
 """
 
 
-def test_plugin_from_a_plain_install(tmp_path: Path):
+def run(python: Path, *args: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(python), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def plain_install(tmp_path: Path) -> Path:
+    """A copy of the repository `pip install`ed (no extras) with pytest and httpx into a fresh
+    virtualenv; that venv's python."""
     repo = tmp_path / "repo"
     shutil.copytree(
         ROOT,
         repo,
         ignore=shutil.ignore_patterns(
-            ".git", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", "build", ".hypothesis"
+            ".git",
+            "*.egg-info",
+            "__pycache__",
+            ".pytest_cache",
+            ".ruff_cache",
+            "build",
+            ".hypothesis",
+            ".venv",
         ),
     )
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(repo), "pytest", "httpx"],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    install = run(
+        python, "-m", "pip", "install", "-q", str(repo), "pytest", "httpx", cwd=tmp_path, timeout=600
     )
     assert install.returncode == 0, install.stderr[-2000:]
-    project = tmp_path / "user_project"
+    return python
+
+
+def assert_user_tests_run(python: Path, project: Path) -> None:
+    """A user's tests with no conftest get the fixture, and its left violations fail the test."""
     project.mkdir()
     (project / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
-    result = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run(
+        python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py", cwd=project, timeout=300
     )
     out = result.stdout + result.stderr
     assert "1 failed, 4 passed" in out, out[-3000:]
     assert "the client broke the vendor's spec in 1 request(s)" in out
     assert "GET /v2/avatar_video/x (joggai.avatar_video): missing the x-api-key header" in out
-    where = subprocess.run(
-        [str(python), "-c", "import mockserver, sys; print(mockserver.__file__)"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
-    assert str(venv) in where
-    # the kit is an extra: without it, `check` says how to get it, in one line
-    kitless = subprocess.run(
-        [str(python), "-m", "mockserver", "check", "--base-url", "http://127.0.0.1:9"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    where = run(python, "-c", "import mockserver; print(mockserver.__file__)", cwd=project, timeout=60)
+    assert str(python.parent.parent) in where.stdout  # the installed copy, not this checkout
+
+
+def assert_kitless_check_says_how(python: Path, project: Path) -> None:
+    """The kit is an extra: without it, `check` says how to get it, in one line."""
+    kitless = run(
+        python, "-m", "mockserver", "check", "--base-url", "http://127.0.0.1:9", cwd=project, timeout=60
     )
     assert kitless.returncode == 2
     assert kitless.stderr.strip().splitlines() == [
         "mockserver: mockserver check: the contract kit is not installed (requests is missing). "
         "Fix: pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')"
     ]
-    # the README's examples, copied out: the plugin's pass with pytest and httpx alone, and the
-    # property tests, which need the kit extra (hypothesis), are skipped, not an import error
-    copy_examples(tmp_path / "examples")
-    examples = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path / "examples",
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert examples.returncode == 0, (examples.stdout + examples.stderr)[-3000:]
-    assert " passed, 1 skipped" in examples.stdout, examples.stdout[-3000:]
+
+
+def assert_examples_run(python: Path, examples: Path) -> None:
+    """The README's examples, copied out: the plugin's pass with pytest and httpx alone, and the
+    property tests, which need the kit extra (hypothesis), are skipped, not an import error."""
+    copy_examples(examples)
+    result = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=examples, timeout=300)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert " passed, 1 skipped" in result.stdout, result.stdout[-3000:]
+
+
+def test_plugin_from_a_plain_install(tmp_path: Path):
+    python = plain_install(tmp_path)
+    assert_user_tests_run(python, tmp_path / "user_project")
+    assert_kitless_check_says_how(python, tmp_path / "user_project")
+    assert_examples_run(python, tmp_path / "examples")

@@ -188,5 +188,5 @@ def test_shutdown_with_a_request_outliving_the_drain(tmp_path, signals):
                 with pytest.raises(ConnectionError):
                     wire.reply()
     finally:
-        log = server.stop()
+        log, _ = server.stop()
     assert "Traceback" not in log and "Exception in ASGI application" not in log, log

@@ -3,6 +3,7 @@ refusal; and a delivery to any other URL (a job's own callback) fails its attemp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +25,11 @@ NOT_HTTP = [
     "http://:8080/",
     "http://127.0.0.1/ with space",
     "127.0.0.1:9/no-scheme",
+    "http://h:99999/",  # ports past 65535, port 0, or a leading zero could never be delivered to
+    "http://h:65536/",
+    "https://h:0/",
+    "http://[::1]:70000/",
+    "http://h:080/",
 ]
 ADD = {"heygen": "/v1/webhook/endpoint.add", "joggai": "/v2/endpoint"}
 # each vendor's invalid_parameter error, from its profile: HeyGen HTTP 400 code 400; JoggAI HTTP 200 code 40000
@@ -49,7 +55,8 @@ def test_registration_refuses_urls_that_are_not_http(fake, vendor, url):
 
 @pytest.mark.parametrize("vendor", ["heygen", "joggai"])
 def test_registration_takes_http_and_https(fake, vendor):
-    for url in ("http://127.0.0.1:9/hook", "HTTPS://user:pw@example.com/h?x=1#f", "http://[::1]:9/"):
+    takes = ("http://127.0.0.1:9/hook", "HTTPS://user:pw@example.com/h?x=1#f", "http://[::1]:9/")
+    for url in (*takes, "http://h:1/", "http://h:65535", "http://h:59999/", "http://h:8080/x"):
         r = fake.post(ADD[vendor], json={"url": url}, headers=KEY)
         assert r.json()["data"]["url"] == url, r.text
 
@@ -77,6 +84,7 @@ def test_effective_spec_says_what_registration_enforces(fake, vendor, inferred):
     op = spec["paths"][ADD[vendor]]["post"]
     url = op["requestBody"]["content"]["application/json"]["schema"]["properties"]["url"]
     assert url["pattern"].startswith("^[Hh][Tt][Tt][Pp][Ss]?://")
+    assert re.search(url["pattern"], "http://h:65535/") and not re.search(url["pattern"], "http://h:99999/")
     assert op["x-mock-max-endpoints"] == 20
     assert "At most 20 endpoints" in op["description"] and "invalid_parameter" in op["description"]
     assert ("INFERRED" in op["description"]) is inferred

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from ..conftest import LiveServer
+
 NO_BODY = (204, 304)
 
 
@@ -32,30 +30,17 @@ class Reply:
         return json.loads(self.body)
 
 
-class WireServer:
-    """`mockserver serve` on 127.0.0.1 port 0, its stdout and stderr in one log file."""
+class WireServer(LiveServer):
+    """A LiveServer whose stdout and stderr go to one log file, with raw connections to it."""
 
     def __init__(self, tmp: Path, *args: str) -> None:
-        ready = tmp / "ready.txt"
-        ready.unlink(missing_ok=True)
-        self.log_path = tmp / "server.log"
-        self.log = self.log_path.open("w")
-        command = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--ready-file", str(ready)]
-        self.proc = subprocess.Popen([*command, *args], stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 30
-        while not (ready.exists() and ready.read_text().endswith("\n")):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"server did not start: {self.log_path.read_text()}")
-            time.sleep(0.02)
-        url = ready.read_text().strip()
-        self.port = int(url.rsplit(":", 1)[1])
+        super().__init__(tmp, *args, log=tmp / "server.log")
 
     def connect(self) -> Wire:
         return Wire(self.port)
 
     def text(self) -> str:
-        return self.log_path.read_text()
+        return self.log_path.read_text() if self.log_path else ""
 
     @contextmanager
     def no_traceback(self) -> Iterator[None]:
@@ -63,18 +48,6 @@ class WireServer:
         start = len(self.text())
         yield
         assert "Traceback" not in self.text()[start:], self.text()[start:]
-
-    def stop(self) -> str:
-        """Stop the server (SIGTERM, then SIGKILL after 10 s) and return its log."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self.log.close()
-        return self.text()
 
 
 class Wire:
