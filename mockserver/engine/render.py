@@ -15,6 +15,7 @@ from typing import Any
 
 from ..spec.paths import present, replaced
 from ..spec.profile import Profile
+from .sendable import sendable
 
 MediaLink = Callable[[str], str]  # asset name -> a signed URL on the fake
 RenderKey = tuple[str, str | None, int, int, str]
@@ -25,7 +26,12 @@ _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.:-]*$")
 
 
 def dump(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The body as JSON in UTF-8; never raises: a value that slipped past the checks where values
+    come in (a lone surrogate, a NaN) is sent as U+FFFD or null rather than answered with a 500."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return json.dumps(sendable(body), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def marked(body: Any, profile: Profile, media: bool) -> Any:

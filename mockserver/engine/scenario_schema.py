@@ -17,6 +17,7 @@ from ..spec.errors import ConfigError, pointer
 from ..spec.reader import LINE, read_document
 from .options import DEFAULT_SCENARIOS
 from .scenario import MAX_DELAY, STEP_KINDS
+from .sendable import unsendable
 
 SCHEMA = DEFAULT_SCENARIOS / "scenario.schema.json"
 DURATION_FIX = "use a number of seconds or 500ms, 30s, 2m, 1h, at most 10 years"
@@ -92,6 +93,7 @@ def _validator() -> jsonschema_rs.Validator | None:
 
 def check_structure(raw: Any, label: str) -> None:
     """Refuse what the schema refuses, in one line naming the scenario's or step's line."""
+    check_sendable(raw, label)
     validator = _validator()
     if validator is None:
         if not isinstance(raw, dict):
@@ -108,6 +110,21 @@ def check_structure(raw: Any, label: str) -> None:
         error = min(errors, key=lambda e: (e.kind.name != "additionalProperties", -len(e.instance_path)))
         where = line_of(_unit_of(raw, error.instance_path)) or line_of(raw) or pointer(*error.instance_path)
         raise ConfigError(label, where, *_words(error, plain))
+
+
+def check_sendable(raw: Any, label: str) -> None:
+    """Refuse text or numbers the fake could never send (a lone surrogate, NaN, .inf), wherever
+    they are: a body, a header, even a description (it is listed by the admin API)."""
+    found = unsendable(strip_lines(raw))
+    if found:
+        problem, path = found
+        where = line_of(_unit_of(raw, path)) or line_of(raw)  # the problem names the pointer
+        raise ConfigError(
+            label,
+            where,
+            f"{problem} at {pointer(*path) or '/'}: the fake could not send it as JSON",
+            "use finite numbers and text without lone surrogates (\\ud800-\\udfff escapes)",
+        )
 
 
 def _unit_of(raw: Any, path: Sequence[str | int]) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..spec.placeholders import fill
 from ..spec.profile import CreateCall, Profile, WebhookProfile
+from .render import dump
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -129,7 +130,7 @@ def deliveries_for(
     if event is None or hooks is None:
         return []
     values = values | {"event": event.name}
-    payload = json.dumps(fill(event.payload, values), ensure_ascii=False, separators=(",", ":")).encode()
+    payload = dump(fill(event.payload, values))
     targets: list[tuple[str, str | None, str]] = []
     own = (values.get("request") or {}).get(call.callback_field or "")
     if isinstance(own, str) and own:

@@ -18,7 +18,7 @@ from .bodies import CLOSE, read_body
 from .faults import send_fault
 
 JSON = (b"content-type", b"application/json")
-NO_BODY = (204, 304)
+NO_BODY = (204, 205, 304)  # RFC 9110: no content in these (205: length 0)
 Head = list[tuple[bytes, bytes]]
 
 
@@ -53,7 +53,7 @@ class VendorEndpoint:
     async def send(self, answer: Answer, scope: Scope, send: Send, close: bool = False) -> None:
         head = self.head(answer.scenario, answer.step, answer.example)
         if answer.headers or close:
-            head = head + [(k.lower().encode(), v.encode()) for k, v in answer.headers.items()]
+            head = with_headers(head, answer.headers)
             head += [CLOSE] if close else []  # the body over the cap was left unread
         payload = answer.payload if answer.payload is not None else dump(answer.body)
         if answer.fault:
@@ -61,6 +61,7 @@ class VendorEndpoint:
             return
         if answer.status in NO_BODY:  # HTTP allows these no body: one sent would start the next response
             head, payload = [h for h in head if h[0] != b"content-type"], b""
+            head += [(b"content-length", b"0")] if answer.status == 205 else []  # else uvicorn sends chunks
         else:
             head = [*head, (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": answer.status, "headers": head})
@@ -80,6 +81,14 @@ class VendorEndpoint:
             if len(self.heads) < 4096:  # bounded even with endless scenario names from the admin API
                 self.heads[key] = head
         return head
+
+
+def with_headers(head: Head, headers: dict[str, str]) -> Head:
+    """The head with a step's own headers, each replacing the fake's of that name (its Content-Type
+    the default JSON one): a header sent twice is a different header to most clients."""
+    own = [(k.lower().encode("latin-1", "replace"), v.encode("utf-8", "replace")) for k, v in headers.items()]
+    names = {k for k, _ in own}
+    return [h for h in head if h[0] not in names] + own
 
 
 def base_url(scope: Scope, headers: dict[str, str]) -> str:

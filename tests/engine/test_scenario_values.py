@@ -13,6 +13,9 @@ import urllib.parse
 
 import pytest
 
+from mockserver.engine.scenario_schema import check_structure
+from mockserver.spec.errors import ConfigError
+
 from ..conftest import HANG, run_cli
 from ..test_cli import assert_one_clear_line, write
 from .test_scenario import poll
@@ -39,8 +42,21 @@ BAD_STEPS = {  # name: (one step, what the line says)
     "delay-fixed-overflows": ({**STEP, "delay": HUGE}, "at most 60"),
     "delay-uniform-huge": ({**STEP, "delay": {"uniform": [0, 1e9]}}, "at most 60"),
     "delay-median-huge": ({**STEP, "delay": {"lognormal": {"median": "1h", "sigma": 0.5}}}, "at most 60"),
-    "delay-sigma-nan": ({**STEP, "delay": {"lognormal": {"median": 0.1, "sigma": math.nan}}}, "bad delay"),
-    "delay-sigma-inf": ({**STEP, "delay": {"lognormal": {"median": 0.1, "sigma": math.inf}}}, "bad delay"),
+    "delay-sigma-nan": ({**STEP, "delay": {"lognormal": {"median": 0.1, "sigma": math.nan}}}, "finite"),
+    "delay-sigma-inf": ({**STEP, "delay": {"lognormal": {"median": 0.1, "sigma": math.inf}}}, "finite"),
+    # numbers the fake could never send as JSON, wherever they are
+    "body-nan": ({"status": 200, "body": {"a": [math.nan]}}, "finite"),
+    "body-inf": ({"status": 200, "body": {"a": -math.inf}}, "finite"),
+    "header-nan": ({**STEP, "headers": {"X-A": math.nan}}, "finite"),
+}
+# Text with no UTF-8 encoding: YAML files cannot hold it (the reader refuses a `\ud800` escape)
+ADMIN_ONLY = {
+    "body-lone-surrogate": (
+        {"status": 200, "body": {"a": "\ud800"}},
+        "lone surrogate '\\ud800' at /steps/0/body/a",
+    ),
+    "body-surrogate-key": ({"status": 200, "body": {"\udc00": 1}}, "lone surrogate '\\udc00' in a key"),
+    "header-lone-surrogate": ({**STEP, "headers": {"X-A": "\udfff"}}, "lone surrogate"),
 }
 
 
@@ -63,9 +79,9 @@ def test_bad_step_value_refused_in_a_file(tmp_path, case):
     assert_one_clear_line(result, "s.yaml:line 1:", what)
 
 
-@pytest.mark.parametrize("case", sorted(BAD_STEPS))
+@pytest.mark.parametrize("case", sorted(BAD_STEPS | ADMIN_ONLY))
 def test_bad_step_value_refused_by_the_admin_api(virtual_client, case):
-    step, what = BAD_STEPS[case]
+    step, what = (BAD_STEPS | ADMIN_ONLY)[case]
     body = json.dumps({"operation": OP, "steps": [step]})  # NaN and Infinity as Python's json writes them
     r = virtual_client.put(
         "/__mock/scenarios/bad", content=body, headers={"content-type": "application/json"}
@@ -74,9 +90,28 @@ def test_bad_step_value_refused_by_the_admin_api(virtual_client, case):
     # well formed but past a bound the loader checks after parsing (a duration's unit)
     assert r.status_code in (400, 422), r.text
     line = r.json()["error"]
-    assert what in line and "Fix:" in line and "\n" not in line and "\r" not in line, line
+    fixed = "Fix:" in line or line.startswith("body is not valid JSON")  # NaN, "\ud800": the JSON parser's
+    assert what in line and fixed and "\n" not in line and "\r" not in line, line
     assert virtual_client.get("/__mock/scenarios").status_code == 200
     assert poll(virtual_client, OP, "after").status_code == 200
+
+
+def test_a_non_finite_description_is_refused(tmp_path):
+    folder = tmp_path / "scen"
+    write(folder, {"s.yaml": yaml_text(STEP).replace('{"name"', '{"description": .nan, "name"')})
+    result = run_cli("serve", "--port", "0", "--scenarios", str(folder), timeout=HANG)
+    assert_one_clear_line(result, "s.yaml:line 1:", "non-finite number nan at /description")
+
+
+def test_an_unencodable_description_is_refused(virtual_client):
+    """A description is listed by `GET /__mock/scenarios`: one with no UTF-8 made that a 500
+    until restart. Refused by the admin API's parser, and by the scenario check behind it."""
+    body = {"operation": "*", "description": "\ud800", "steps": [STEP]}
+    r = virtual_client.put("/__mock/scenarios/sd", content=json.dumps(body))
+    assert r.status_code == 400 and "lone surrogate '\\ud800' at /description" in r.json()["error"], r.text
+    assert virtual_client.get("/__mock/scenarios").status_code == 200
+    with pytest.raises(ConfigError, match=r"\(admin API\): lone surrogate .* at /description"):
+        check_structure(body | {"name": "sd"}, "(admin API)")
 
 
 @pytest.mark.parametrize("name", ["a\nb", "a\rb", "tab\there", "nul\x00", "del\x7f"])

@@ -25,6 +25,7 @@ class Reply:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    fields: list[tuple[str, str]] = field(default_factory=list)  # every header line, repeats kept
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -85,6 +86,7 @@ class Wire:
         for line in lines:
             name, _, value = line.partition(":")
             reply.headers[name.strip().lower()] = value.strip()
+            reply.fields.append((name.strip().lower(), value.strip()))
         if head_only or reply.status in NO_BODY:
             return reply
         if reply.headers.get("transfer-encoding") == "chunked":
