@@ -50,9 +50,9 @@ async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
     try:
         data = load_json(raw)
     except BadJson as exc:
-        return _fail(400, f"body is not valid JSON ({exc})")
+        return _fail(400, f"body is not valid JSON ({exc}). Fix: send one JSON object in UTF-8")
     if not isinstance(data, dict):
-        return _fail(400, "body must be a JSON object")
+        return _fail(400, "body must be a JSON object. Fix: send {...} with the fields the admin spec names")
     return data
 
 
