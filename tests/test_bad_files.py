@@ -269,3 +269,40 @@ def test_a_webhook_registry_call_without_a_200_example_is_one_line(tmp_path):
     hooks.write_text(yaml.safe_dump(doc, sort_keys=False))
     result = run_cli("serve", "--port", "0", "--specs", str(specs), timeout=HANG)
     assert_one_clear_line(result, "webhooks.yaml:/paths/", "documents no 200 example")
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.yaml", "openapi: 3.1.0\nx: " + _nested(100_000) + "\n"),  # libyaml's composer segfaulted
+        ("a.json", '{"openapi": "3.1.0",\n"x": ' + _nested(700) + "}"),  # parsed, then deepcopy recursed
+    ],
+)
+def test_a_deeply_nested_spec_file_is_one_line(tmp_path, name, text):
+    specs = tmp_path / "specs"
+    write(specs, {name: text})
+    for command in COMMANDS:
+        result = run_cli(*command, "--specs", str(specs), timeout=HANG)
+        assert_one_clear_line(result, f"{name}:line 2:", "nested deeper than 100 levels")
+
+
+def test_a_deeply_nested_scenario_body_is_one_line(tmp_path):
+    folder = tmp_path / "scen"
+    scenario = "scenarios:\n  - name: deep\n    operation: heygen.video_status\n    steps:\n      - body: "
+    write(folder, {"s.yaml": scenario + _nested(3_000) + "\n"})
+    result = run_cli("serve", "--port", "0", "--scenarios", str(folder), timeout=HANG)
+    assert_one_clear_line(result, "s.yaml:line 5:", "nested deeper than 100 levels")
+
+
+def test_a_spec_nested_to_the_bound_still_loads(tmp_path):
+    """The bound leaves room: 100 levels (the shipped specs reach 17) is read as before."""
+    specs = tmp_path / "specs"
+    doc = copy.deepcopy(MINI)
+    doc["x-deep"] = json.loads(_nested(99))  # the document itself is the 100th level
+    write(specs, {"a.json": json.dumps(doc)})
+    result = run_cli("lint", "--specs", str(specs), timeout=HANG)
+    assert result.returncode == 0, result.stderr
