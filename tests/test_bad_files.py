@@ -306,3 +306,22 @@ def test_a_spec_nested_to_the_bound_still_loads(tmp_path):
     write(specs, {"a.json": json.dumps(doc)})
     result = run_cli("lint", "--specs", str(specs), timeout=HANG)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        ("/x/{a}/{a}", "written twice"),  # Starlette: Duplicated param name, a traceback at serve
+        ("/x/{a:bogus}", "not a name the server can route"),  # Starlette: Unknown path convertor
+        ("/x/{a:path}", "not a name the server can route"),  # silently one of Starlette's convertors
+        ("/x/{a-b}", "not a name the server can route"),  # silently a literal '{a-b}': never matched
+        ("/x/{a", "around no parameter name"),
+    ],
+)
+def test_an_unroutable_path_template_is_one_line(tmp_path, path, what):
+    doc = {**CATCH_ALL, "paths": {path: CATCH_ALL["paths"]["/{a}/{b}"]}}
+    specs = tmp_path / "specs"
+    write(specs, {"a.json": json.dumps(doc)})
+    where = "a.json:/paths/" + path.replace("/", "~1") + ":"
+    for command in COMMANDS:
+        assert_one_clear_line(run_cli(*command, "--specs", str(specs), timeout=HANG), where, what)
