@@ -240,6 +240,21 @@ def test_ready_file_in_a_missing_folder(tmp_path):
     )
 
 
+def test_ready_file_that_is_a_folder(tmp_path):
+    """Was: the ready line, then IsADirectoryError and exit 1 once the fake had started."""
+    result = run_cli("serve", "--port", "0", "--ready-file", str(tmp_path), timeout=20)
+    assert_one_clear_line(result, f"--ready-file {tmp_path}", "is a folder")
+    assert "ready at" not in result.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+def test_ready_file_that_cannot_be_written():
+    """/proc/version opens for writing as root, yet takes no URL: refused before anything is served."""
+    result = run_cli("serve", "--port", "0", "--ready-file", "/proc/version", timeout=20)
+    assert_one_clear_line(result, "--ready-file /proc/version", "cannot be written")
+    assert "ready at" not in result.stdout
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "nan"])
 def test_header_timeout_out_of_range(value):
     assert_one_clear_line(
