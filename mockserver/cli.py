@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .engine.options import VALUE_TYPES, field_kind, flag_name, option_fields
+from .ready_file import ReadyFile
 from .spec.catalog import Catalog
 from .spec.errors import ConfigError
 
@@ -120,10 +121,7 @@ def serve(host: str, port: int, no_scenarios: bool, ready_file: Path | None, **f
             "the admin API would be open to the network",
             "set --admin-token (or MOCKSERVER_ADMIN_TOKEN), or listen on 127.0.0.1",
         )
-    if ready_file is not None and not ready_file.parent.is_dir():
-        raise ConfigError(
-            f"--ready-file {ready_file}", "", "its folder does not exist", "create the folder first"
-        )
+    ready_to = ReadyFile(ready_file) if ready_file is not None else None
     flags["api_keys"] = frozenset(flags["api_keys"]) if flags["api_keys"] else None
     if no_scenarios:
         flags["scenarios_dir"] = None
@@ -142,8 +140,8 @@ def serve(host: str, port: int, no_scenarios: bool, ready_file: Path | None, **f
             f"{scenarios} scenarios, {flags['clock']} clock; admin API at {url}/__mock/"
         )
         sys.stdout.flush()
-        if ready_file:
-            ready_file.write_text(url + "\n")
+        if ready_to is not None:
+            ready_to.write(url)
 
     run(app, sock, host, ready)
 

@@ -198,10 +198,11 @@ def test_a_scenario_alias_bomb_is_refused_by_serve(tmp_path):
     assert_one_clear_line(result, "s.yaml", "YAML aliases expand")
 
 
-@pytest.mark.parametrize("speed", ["inf", "nan", "1e308", "-1", "0"])
+@pytest.mark.parametrize("speed", ["inf", "nan", "1e308", "-1", "0", "1e-300"])
 def test_clock_speed_out_of_range_is_one_line(speed):
+    """1e-300 was served, and a delayed answer (60 s at most) then never came: 60 / 1e-300 seconds."""
     result = run_cli("serve", "--port", "0", "--clock-speed", speed, timeout=HANG)
-    assert_one_clear_line(result, f"--clock-speed {float(speed)}", "is not a speed")
+    assert_one_clear_line(result, f"--clock-speed {float(speed)}", "is out of range")
 
 
 CATCH_ALL = {
@@ -267,3 +268,59 @@ def test_a_webhook_registry_call_without_a_200_example_is_one_line(tmp_path):
     hooks.write_text(yaml.safe_dump(doc, sort_keys=False))
     result = run_cli("serve", "--port", "0", "--specs", str(specs), timeout=HANG)
     assert_one_clear_line(result, "webhooks.yaml:/paths/", "documents no 200 example")
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.yaml", "openapi: 3.1.0\nx: " + _nested(100_000) + "\n"),  # libyaml's composer segfaulted
+        ("a.json", '{"openapi": "3.1.0",\n"x": ' + _nested(700) + "}"),  # parsed, then deepcopy recursed
+    ],
+)
+def test_a_deeply_nested_spec_file_is_one_line(tmp_path, name, text):
+    specs = tmp_path / "specs"
+    write(specs, {name: text})
+    for command in COMMANDS:
+        result = run_cli(*command, "--specs", str(specs), timeout=HANG)
+        assert_one_clear_line(result, f"{name}:line 2:", "nested deeper than 100 levels")
+
+
+def test_a_deeply_nested_scenario_body_is_one_line(tmp_path):
+    folder = tmp_path / "scen"
+    scenario = "scenarios:\n  - name: deep\n    operation: heygen.video_status\n    steps:\n      - body: "
+    write(folder, {"s.yaml": scenario + _nested(3_000) + "\n"})
+    result = run_cli("serve", "--port", "0", "--scenarios", str(folder), timeout=HANG)
+    assert_one_clear_line(result, "s.yaml:line 5:", "nested deeper than 100 levels")
+
+
+def test_a_spec_nested_to_the_bound_still_loads(tmp_path):
+    """The bound leaves room: 100 levels (the shipped specs reach 17) is read as before."""
+    specs = tmp_path / "specs"
+    doc = copy.deepcopy(MINI)
+    doc["x-deep"] = json.loads(_nested(99))  # the document itself is the 100th level
+    write(specs, {"a.json": json.dumps(doc)})
+    result = run_cli("lint", "--specs", str(specs), timeout=HANG)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        ("/x/{a}/{a}", "written twice"),  # Starlette: Duplicated param name, a traceback at serve
+        ("/x/{a:bogus}", "not a name the server can route"),  # Starlette: Unknown path convertor
+        ("/x/{a:path}", "not a name the server can route"),  # silently one of Starlette's convertors
+        ("/x/{a-b}", "not a name the server can route"),  # silently a literal '{a-b}': never matched
+        ("/x/{a", "around no parameter name"),
+    ],
+)
+def test_an_unroutable_path_template_is_one_line(tmp_path, path, what):
+    doc = {**CATCH_ALL, "paths": {path: CATCH_ALL["paths"]["/{a}/{b}"]}}
+    specs = tmp_path / "specs"
+    write(specs, {"a.json": json.dumps(doc)})
+    where = "a.json:/paths/" + path.replace("/", "~1") + ":"
+    for command in COMMANDS:
+        assert_one_clear_line(run_cli(*command, "--specs", str(specs), timeout=HANG), where, what)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.engine.options import field_kind, flag_name, option_fields
+
 from .conftest import SPECS, run_cli
 
 MINI = {
@@ -240,10 +242,35 @@ def test_ready_file_in_a_missing_folder(tmp_path):
     )
 
 
+def test_ready_file_that_is_a_folder(tmp_path):
+    """Was: the ready line, then IsADirectoryError and exit 1 once the fake had started."""
+    result = run_cli("serve", "--port", "0", "--ready-file", str(tmp_path), timeout=20)
+    assert_one_clear_line(result, f"--ready-file {tmp_path}", "is a folder")
+    assert "ready at" not in result.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+def test_ready_file_that_cannot_be_written():
+    """/proc/version opens for writing as root, yet takes no URL: refused before anything is served."""
+    result = run_cli("serve", "--port", "0", "--ready-file", "/proc/version", timeout=20)
+    assert_one_clear_line(result, "--ready-file /proc/version", "cannot be written")
+    assert "ready at" not in result.stdout
+
+
+NUMERIC_FLAGS = [flag_name(f) for f in option_fields() if field_kind(f) in ("int", "float")]
+
+
+@pytest.mark.parametrize("flag", NUMERIC_FLAGS)
+def test_a_huge_number_for_any_numeric_flag_is_one_line(flag):
+    """Was: --journal-size an OverflowError traceback; the others served with a value nothing bounds."""
+    result = run_cli("serve", "--port", "0", flag, "99999999999999999999", timeout=20)
+    assert_one_clear_line(result, flag, "out of range")
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "nan"])
 def test_header_timeout_out_of_range(value):
     assert_one_clear_line(
-        run_cli("serve", "--port", "0", "--header-timeout", value), "--header-timeout", "not a timeout"
+        run_cli("serve", "--port", "0", "--header-timeout", value), "--header-timeout", "out of range"
     )
 
 

@@ -10,6 +10,7 @@ import threading
 import time
 
 MAX_ADVANCE = 10 * 365 * 24 * 3600.0
+MAX_DELAY = 60.0  # seconds: longer, and a client's own timeout decides, not the fake's answer
 
 
 class Clock:
@@ -32,8 +33,9 @@ class Clock:
         raise ValueError("the clock is real; start the fake with --clock virtual to move time")
 
     def real_seconds(self, seconds: float) -> float:
-        """How long a delay of `seconds` on this clock lasts in real time."""
-        return max(0.0, seconds) / self.speed
+        """How long a delay of `seconds` on this clock lasts in real time: never past MAX_DELAY,
+        so a slow clock cannot turn the longest delay a scenario may ask for into a hang."""
+        return min(max(0.0, seconds) / self.speed, MAX_DELAY)
 
 
 class VirtualClock(Clock):

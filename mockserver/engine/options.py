@@ -6,7 +6,6 @@ the pytest plugin's ini keys are both made from these fields, so they cannot dri
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
@@ -24,12 +23,19 @@ def shipped(name: str) -> Path:
 
 DEFAULT_SPECS = shipped("specs")
 DEFAULT_SCENARIOS = shipped("scenarios")
+MIN_SPEED = 0.001  # a day of the fake's time lasts three years; a delay sleeps at most MAX_DELAY anyway
 MAX_SPEED = 1e9  # delays vanish, and an hour of it still ends before the year 9999
 
 
-def _help(text: str, flag: str | None = None, **extra: Any) -> Any:
-    """Field metadata: the help line, and the flag's name where it is not the field's."""
-    return {"help": text, "flag": flag, **extra}
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _help(text: str, flag: str | None = None, bounds: tuple[float, float] | None = None, **extra: Any) -> Any:
+    """Field metadata: the help line (with the bounds, where a number has them), and the flag's name."""
+    if bounds is not None:
+        text += f" From {_number(bounds[0])} to {_number(bounds[1])}."
+    return {"help": text, "flag": flag, "bounds": bounds, **extra}
 
 
 @dataclass
@@ -62,7 +68,8 @@ class Options:
     clock_speed: float = field(
         default=1.0,
         metadata=_help(
-            "With the real clock: run time this many times faster (100 walks a 10-minute render in 6 s)."
+            "With the real clock: run time this many times faster (100 walks a 10-minute render in 6 s).",
+            bounds=(MIN_SPEED, MAX_SPEED),
         ),
     )
     strict: bool = field(
@@ -77,12 +84,15 @@ class Options:
         default=None, metadata=_help("Accept only these keys (repeatable). Default: any key.", "--api-key")
     )
     timeline_cap: int = field(
-        default=100_000, metadata=_help("Timelines kept before the oldest is forgotten.")
+        default=100_000, metadata=_help("Timelines kept before the oldest is forgotten.", bounds=(1, 10**8))
     )
-    journal_size: int = field(default=10_000, metadata=_help("Journal ring size."))
-    polls_per_state: int = field(default=1, metadata=_help("Polls each state of a default timeline lasts."))
+    journal_size: int = field(default=10_000, metadata=_help("Journal ring size.", bounds=(1, 10**8)))
+    polls_per_state: int = field(
+        default=1, metadata=_help("Polls each state of a default timeline lasts.", bounds=(1, 10**6))
+    )
     seed: int | None = field(
-        default=None, metadata=_help("Seed for drawn delays and fuzz bodies, so a run repeats.")
+        default=None,
+        metadata=_help("Seed for drawn delays and fuzz bodies, so a run repeats.", bounds=(0, 10**18)),
     )
     admin_token: str | None = field(
         default=None,
@@ -102,7 +112,8 @@ class Options:
         default=10.0,
         metadata=_help(
             "Seconds a client may take to send a request's line and headers; a connection still "
-            "without a whole request head by then is closed."
+            "without a whole request head by then is closed.",
+            bounds=(0.001, 86_400.0),
         ),
     )
 
@@ -110,15 +121,13 @@ class Options:
         """Check what a flag, an ini key or a keyword can get wrong, before anything is loaded."""
         if self.clock not in ("real", "virtual"):
             self._refuse("clock", "is not a clock", "use 'real' or 'virtual'")
-        if not (math.isfinite(self.clock_speed) and 0 < self.clock_speed <= MAX_SPEED):
-            self._refuse("clock_speed", "is not a speed", f"use a number above 0 and at most {MAX_SPEED:g}")
-        if not (math.isfinite(self.header_timeout) and 0 < self.header_timeout <= 86_400):
-            self._refuse(
-                "header_timeout", "is not a timeout", "use a number of seconds above 0, at most 86400"
-            )
-        for name in ("timeline_cap", "journal_size", "polls_per_state"):
-            if getattr(self, name) < 1:
-                self._refuse(name, "is below 1", "use a whole number of 1 or more")
+        for f in fields(self):
+            value, bounds = getattr(self, f.name), f.metadata.get("bounds")
+            if bounds is not None and value is not None and not bounds[0] <= value <= bounds[1]:  # nan too
+                kind = "a whole number" if field_kind(f) == "int" else "a number"
+                self._refuse(
+                    f.name, "is out of range", f"use {kind} from {_number(bounds[0])} to {_number(bounds[1])}"
+                )
         if self.api_keys is not None:
             self.api_keys = frozenset(self.api_keys)
         self.specs_dir = Path(self.specs_dir)

@@ -17,7 +17,7 @@ from typing import Any
 from ..spec.catalog import Catalog
 from ..spec.openapi import Operation
 from ..spec.reader import LINE
-from .clock import MAX_ADVANCE
+from .clock import MAX_ADVANCE, MAX_DELAY
 
 ANY = "*"
 FAULTS = ("reset", "empty", "malformed", "truncated")
@@ -37,7 +37,6 @@ SCENARIO_KEYS = {
 }
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-MAX_DELAY = 60.0  # seconds: longer, and a client's own timeout decides, not the fake's answer
 MAX_DURATION = MAX_ADVANCE  # ten years: a `for:` or `per:` window; sums of them stay finite
 
 

@@ -18,6 +18,10 @@ from .errors import ConfigError, yaml_place
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 1_000_000  # values a document may hold once its YAML aliases are expanded
+# Lists and mappings a document may nest: the shipped specs reach 17; libyaml's composer
+# recurses in C (a segfault at ~100,000) and the spec code (copy.deepcopy) in Python, so a
+# deeper file is refused, before anything recurses, as one line naming where it went too deep.
+MAX_DEPTH = 100
 LINE = "__line__"  # with `lines=True`, each mapping's line in the file, for error messages
 
 # libyaml's parser where PyYAML was built with it (PyPI's wheels are): start-up is mostly
@@ -72,6 +76,7 @@ def read_document(path: Path, label: str | None = None, *, lines: bool = False) 
     label = label or str(path)
     text = _read_text(path, label)
     if path.suffix == ".json":
+        _bound_json_depth(text, label)
         return _parse_json(text, label)
     return parse_yaml(text, label, lines=lines)
 
@@ -79,6 +84,7 @@ def read_document(path: Path, label: str | None = None, *, lines: bool = False) 
 def parse_yaml(text: str, label: str, *, lines: bool = False) -> Any:
     """YAML text as data; the admin API reads scenario bodies through this too."""
     try:
+        _bound_yaml_depth(text, label)
         data = yaml.load(text, Loader=_MarkingLoader if lines else _Loader)  # noqa: S506 - SafeLoader
     except _DuplicateKey as exc:
         raise ConfigError(
@@ -94,6 +100,45 @@ def parse_yaml(text: str, label: str, *, lines: bool = False) -> Any:
     if "*" in text:  # aliases share nodes; expanded (copied, dumped, walked) they may explode
         _bound_expansion(data, label)
     return data
+
+
+def _too_deep(label: str, line: int) -> ConfigError:
+    return ConfigError(
+        label,
+        f"line {line}",
+        f"lists and mappings nested deeper than {MAX_DEPTH} levels",
+        "flatten the document",
+    )
+
+
+def _bound_yaml_depth(text: str, label: str) -> None:
+    """Measure nesting on libyaml's event stream, which is read without recursion, before composing."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(label, event.start_mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[{\]}]')
+
+
+def _bound_json_depth(text: str, label: str) -> None:
+    """Count brackets outside strings: `json.loads` would parse ~1,000 levels, then the rest recurse."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(label, text.count("\n", 0, match.start()) + 1)
+        elif bracket in "]}":
+            depth -= 1
 
 
 def _read_text(path: Path, label: str) -> str:

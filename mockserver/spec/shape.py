@@ -11,6 +11,7 @@ Only the parts the fake reads are checked, following `$ref` where the fake follo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema_rs
@@ -26,6 +27,10 @@ SCHEMA_FIX = "write a schema mapping such as {type: object} (or true/false)"
 SUBSCHEMA = ("items", "not", "additionalProperties", "contains", "if", "then", "else", "propertyNames")
 SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# A path parameter the server can route: Starlette reads `{name}` only for such names, takes
+# `{name:word}` as one of its convertors, and refuses a name written twice in one path.
+TEMPLATE_PART = re.compile(r"\{([^{}]*)\}")
+PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def check_shape(doc: dict[str, Any], label: str) -> None:
@@ -90,7 +95,29 @@ class Shape:
         self.components()
         paths = self.mapping("/paths", doc["paths"], "'paths'", "write 'paths:' as a mapping of paths")
         for api_path in paths:
+            self.template(join("/paths", api_path), api_path)
             self.path_item(join("/paths", api_path))
+
+    def template(self, ptr: str, api_path: str) -> None:
+        """Each `{name}` in a path: routable by the server, and written once."""
+        names = TEMPLATE_PART.findall(api_path)
+        rest = TEMPLATE_PART.sub("", api_path)
+        if "{" in rest or "}" in rest:
+            self.fail(
+                ptr, "the path", "a '{' or '}' around no parameter name", "write parameters as '{name}'"
+            )
+        for i, name in enumerate(names):
+            if not PARAM_NAME.fullmatch(name):
+                self.fail(
+                    ptr,
+                    f"path parameter '{{{name}}}'",
+                    "not a name the server can route (no ':', '-' or other sign; not starting with a digit)",
+                    "rename it with letters, digits and _ only, e.g. '{video_id}', here and in 'parameters'",
+                )
+            if name in names[:i]:
+                self.fail(
+                    ptr, f"path parameter '{{{name}}}'", "written twice in the path", "name each one once"
+                )
 
     def security(self, ptr: str, node: Any) -> None:
         fix = "write 'security: [{schemeName: []}]'"

@@ -1,0 +1,57 @@
+"""`mockserver serve --ready-file`: the URL, written where a CI script waits for it.
+
+The path is checked before anything is loaded or bound, so a folder, or a file that cannot
+be written (/proc/version), is one line at start-up rather than a traceback once serving.
+The URL is written to a file beside it and renamed into place, so a script polling for a
+non-empty file never reads half a line.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .spec.errors import ConfigError
+
+
+class ReadyFile:
+    """Where the URL goes; checked on construction, written by `write` once the fake answers."""
+
+    def __init__(self, path: Path) -> None:
+        self.label = f"--ready-file {path}"
+        if not path.parent.is_dir():
+            self.refuse("its folder does not exist", "create the folder first")
+        if path.is_dir():
+            self.refuse("is a folder", f"name a file in it, e.g. {path / 'url'}")
+        self.path = path.resolve()  # a link is followed, not replaced
+        self.direct = path.exists() and not path.is_file()  # a pipe or a device: written in place
+        if path.exists() and not os.access(self.path, os.W_OK):
+            self.refuse("cannot be written (permission denied)", "name a file you may write")
+        try:
+            if not self.direct:
+                self._replace("")  # proves the folder takes new files, and clears a stale URL
+        except OSError as exc:
+            self.refuse(
+                f"cannot be written ({exc.strerror or exc} in {self.path.parent})",
+                "name a file in a folder you may write",
+            )
+
+    def refuse(self, problem: str, fix: str) -> None:
+        raise ConfigError(self.label, "", problem, fix)
+
+    def write(self, url: str) -> None:
+        if self.direct:
+            self.path.write_text(url + "\n")
+        else:
+            self._replace(url + "\n")
+
+    def _replace(self, text: str) -> None:
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(text)
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
