@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from .engine.options import VALUE_TYPES, field_kind, flag_name, option_fields
-from .ready_file import ReadyFile
+from .server.ready_file import ReadyFile
 from .spec.catalog import Catalog
 from .spec.errors import ConfigError
 

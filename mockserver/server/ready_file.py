@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .spec.errors import ConfigError
+from ..spec.errors import ConfigError
 
 
 class ReadyFile:
