@@ -280,6 +280,7 @@ def _nested(depth: int) -> str:
         ("a.yaml", "openapi: 3.1.0\nx: " + _nested(100_000) + "\n"),  # libyaml's composer segfaulted
         ("a.json", '{"openapi": "3.1.0",\n"x": ' + _nested(700) + "}"),  # parsed, then deepcopy recursed
     ],
+    ids=["yaml", "json"],  # short ids: a test's id is in PYTEST_CURRENT_TEST, which subprocesses inherit
 )
 def test_a_deeply_nested_spec_file_is_one_line(tmp_path, name, text):
     specs = tmp_path / "specs"
