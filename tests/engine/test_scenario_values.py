@@ -186,3 +186,13 @@ def test_replacing_a_bound_scenario_on_its_own_operation_is_served(virtual_clien
     assert again.status_code == 200, again.text
     r = poll(virtual_client, OP, "vid-2")
     assert r.headers["x-mock-scenario"] == "same" and r.headers["x-mock-example"] == "Completed"
+
+
+@pytest.mark.parametrize("value", [[1, 2], None, {"a": 1}])
+def test_a_header_value_that_is_not_text_names_the_header(value):
+    """The line names the header and its value; no template placeholder is left in it."""
+    step = {"outcome": "success", "headers": {"X-A": value}}
+    with pytest.raises(ConfigError) as caught:
+        check_structure({"name": "s", "operation": "*", "steps": [step]}, "(test)")
+    line = caught.value.line()
+    assert "header 'X-A'" in line and "{value}" not in line, line
