@@ -185,7 +185,9 @@ def _header_words(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
         name = error.instance_path[-1]
         return f"header '{name}' has a line break or control character in its value", "write it on one line"
     if len(error.instance_path) >= 1 and error.instance_path[-1] != "headers":
-        return f"header '{error.instance_path[-1]}' has the value {error.instance!r}", AT_KEY["headers"][1]
+        return f"bad headers: header '{error.instance_path[-1]}' has the value {error.instance!r}", AT_KEY[
+            "headers"
+        ][1]
     problem, fix = AT_KEY["headers"]
     return problem.format(value=error.instance), fix
 
