@@ -184,11 +184,9 @@ def _header_words(error: jsonschema_rs.ValidationError) -> tuple[str, str]:
     if "additionalProperties" in path and "pattern" in path:
         name = error.instance_path[-1]
         return f"header '{name}' has a line break or control character in its value", "write it on one line"
-    if len(error.instance_path) >= 1 and error.instance_path[-1] != "headers":
-        return f"bad headers: header '{error.instance_path[-1]}' has the value {error.instance!r}", AT_KEY[
-            "headers"
-        ][1]
     problem, fix = AT_KEY["headers"]
+    if error.instance_path and error.instance_path[-1] != "headers":  # one header's value
+        return f"bad headers: header '{error.instance_path[-1]}' has the value {error.instance!r}", fix
     return problem.format(value=error.instance), fix
 
 
