@@ -325,3 +325,21 @@ def test_an_unroutable_path_template_is_one_line(tmp_path, path, what):
     where = "a.json:/paths/" + path.replace("/", "~1") + ":"
     for command in COMMANDS:
         assert_one_clear_line(run_cli(*command, "--specs", str(specs), timeout=HANG), where, what)
+
+
+def test_a_chain_of_yaml_aliases_nested_past_the_bound_is_one_line(tmp_path):
+    """Each anchor holds the one before: few events, few values, but data nested 1,350 deep."""
+    lines = ["a0: &a0 [1]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, 1350)]
+    specs = tmp_path / "specs"
+    write(specs, {"a.yaml": "openapi: 3.1.0\n" + "\n".join(lines) + "\n"})
+    for command in COMMANDS:
+        result = run_cli(*command, "--specs", str(specs), timeout=HANG)
+        assert_one_clear_line(result, "a.yaml", "nested deeper than 100 levels")
+
+
+def test_an_unterminated_json_string_full_of_escaped_quotes_is_read_in_linear_time(tmp_path):
+    """The depth scan once re-read such a string from each of its quotes: 160 kB took a minute."""
+    specs = tmp_path / "specs"
+    write(specs, {"a.json": '{"x": "' + '\\"' * 80_000 + "[" * 101})
+    result = run_cli("lint", "--specs", str(specs), timeout=HANG)
+    assert_one_clear_line(result, "a.json", "invalid JSON")

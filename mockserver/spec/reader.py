@@ -123,7 +123,9 @@ def _bound_yaml_depth(text: str, label: str) -> None:
             depth -= 1
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[{\]}]')
+# a string ends at its quote, or (unterminated: json.loads will say where) at the line's end,
+# so each '"' is read once and the scan stays linear in the file's size
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*(?:"|\n|$)|[\[{\]}]')
 
 
 def _bound_json_depth(text: str, label: str) -> None:
@@ -188,11 +190,13 @@ def _second_line(text: str, key: str) -> int:
 
 
 def _bound_expansion(data: Any, label: str) -> None:
-    """Refuse a document whose aliases expand past MAX_NODES values (a 'billion laughs')."""
+    """Refuse a document whose aliases expand past MAX_NODES values (a 'billion laughs'), or nest
+    deeper than MAX_DEPTH once expanded: a chain of anchors, each holding the one before, passes the
+    event count of `_bound_yaml_depth` and would recurse in whatever walks the data next."""
     count = 0
-    stack = [data]
+    stack = [(data, 0)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
             raise ConfigError(
@@ -201,7 +205,13 @@ def _bound_expansion(data: Any, label: str) -> None:
                 f"YAML aliases expand to more than {MAX_NODES:,} values",
                 "write the repeated parts out, or use fewer aliases of aliases",
             )
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+        if isinstance(node, (dict, list)):
+            if depth >= MAX_DEPTH:
+                raise ConfigError(
+                    label,
+                    "",
+                    f"YAML aliases expand to lists and mappings nested deeper than {MAX_DEPTH} levels",
+                    "write the repeated parts out, or use fewer aliases of aliases",
+                )
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
