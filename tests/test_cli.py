@@ -257,6 +257,32 @@ def test_ready_file_that_cannot_be_written():
     assert "ready at" not in result.stdout
 
 
+def test_a_failed_start_leaves_no_ready_file_and_clears_a_stale_one(tmp_path):
+    """A script waiting with `until [ -f F ]` must not see an empty or stale file for a fake that
+    never answered."""
+    ready = tmp_path / "url"
+    ready.write_text("http://127.0.0.1:1\n")  # from an earlier run
+    result = run_cli("serve", "--port", "0", "--ready-file", str(ready), "--specs", str(tmp_path / "none"))
+    assert result.returncode == 2, result.stderr
+    assert not ready.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_ready_file_is_made_as_open_would_make_it(tmp_path):
+    """Written by rename from a temporary file, yet with the umask's mode, not mkstemp's 0600."""
+    import os
+    import stat
+
+    from .conftest import LiveServer
+
+    server = LiveServer(tmp_path)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        assert stat.S_IMODE(server.ready.stat().st_mode) == 0o666 & ~mask
+    finally:
+        server.stop()
+
+
 NUMERIC_FLAGS = [flag_name(f) for f in option_fields() if field_kind(f) in ("int", "float")]
 
 

@@ -2,8 +2,9 @@
 
 The path is checked before anything is loaded or bound, so a folder, or a file that cannot
 be written (/proc/version), is one line at start-up rather than a traceback once serving.
-The URL is written to a file beside it and renamed into place, so a script polling for a
-non-empty file never reads half a line.
+Nothing is left there until the fake answers (a stale URL is removed at start-up); then the
+URL is written to a file beside it and renamed into place, so a script polling for the file
+never reads half a line.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class ReadyFile:
             self.refuse("cannot be written (permission denied)", "name a file you may write")
         try:
             if not self.direct:
-                self._replace("")  # proves the folder takes new files, and clears a stale URL
+                self._probe()
         except OSError as exc:
             self.refuse(
                 f"cannot be written ({exc.strerror or exc} in {self.path.parent})",
@@ -46,12 +47,28 @@ class ReadyFile:
         else:
             self._replace(url + "\n")
 
+    def _probe(self) -> None:
+        """Prove the folder takes new files, leaving none behind, and remove a stale URL: the file
+        appears only once the fake answers, so `until [ -f F ]` waits as well as `until [ -s F ]`."""
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        os.close(fd)
+        Path(temp).unlink()
+        self.path.unlink(missing_ok=True)
+
     def _replace(self, text: str) -> None:
         fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
         try:
             with os.fdopen(fd, "w") as out:
                 out.write(text)
+            os.chmod(temp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
             os.replace(temp, self.path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
