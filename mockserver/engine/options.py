@@ -28,7 +28,7 @@ MAX_SPEED = 1e9  # delays vanish, and an hour of it still ends before the year 9
 
 
 def _number(value: float) -> str:
-    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}".replace("e+0", "e").replace("e+", "e")
 
 
 def _help(text: str, flag: str | None = None, bounds: tuple[float, float] | None = None, **extra: Any) -> Any:

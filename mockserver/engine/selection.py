@@ -12,6 +12,8 @@ call: on a create call it is bound by API key (its header names the job's scenar
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..spec.openapi import Operation
 from .scenario import ANY, Scenario
 from .store import Store
@@ -31,7 +33,8 @@ class StillBound(ValueError):
         family, rid = bound[0]
         super().__init__(
             f"scenario '{name}' is bound to {family} id '{rid}', which a scenario for {operation} cannot "
-            f"serve; delete the binding first (DELETE /__mock/bindings/{family}/{rid}), then register it"
+            f"serve; delete the binding first (DELETE /__mock/bindings/{family}/{quote(rid, safe='')}), then "
+            "register it"
         )
         self.bound = bound
 
