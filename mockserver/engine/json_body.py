@@ -16,9 +16,8 @@ import math
 from typing import Any
 
 from ..spec.errors import pointer
+from ..spec.reader import MAX_DEPTH  # one nesting bound for files and bodies
 from .sendable import unsendable
-
-MAX_DEPTH = 100
 
 
 class BadJson(ValueError):

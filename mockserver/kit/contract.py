@@ -33,10 +33,16 @@ Refusals = Callable[[str, Any], int | None]
 
 
 def in_body_refusals(catalog: Catalog) -> Refusals:
-    """A vendor that refuses with HTTP 200 and the error in the body (a faithful default where the vendor does so) is
-    read as the HTTP status its profile gives that error (`http_status`), so every check applies."""
+    """An error a vendor's profile gives as HTTP 200 with the code in the body (the faithful default,
+    where the vendor does so) is read as the HTTP status the profile gives it (`http_status`), so
+    every check applies. An error is known by its body's fixed fields (those without a `{detail}`)."""
     by_op = {
-        name: [e for e in op.profile.errors.values() if e.status == 200 and e.http_status]
+        name: [
+            (fixed, e.http_status)
+            for e in op.profile.errors.values()
+            if e.status == 200 and e.http_status
+            if (fixed := {k: v for k, v in e.body.items() if "{detail}" not in str(v)})
+        ]
         for name, op in catalog.operations.items()
     }
 
@@ -48,10 +54,11 @@ def in_body_refusals(catalog: Catalog) -> Refusals:
             body = Response.from_any(response).json()
         except ValueError:
             return None
-        for err in errors:
-            fixed = {k: v for k, v in err.body.items() if "{detail}" not in str(v)}
-            if isinstance(body, dict) and fixed and all(body.get(k) == v for k, v in fixed.items()):
-                return err.http_status
+        if not isinstance(body, dict):
+            return None
+        for fixed, status in errors:
+            if all(body.get(k) == v for k, v in fixed.items()):
+                return status
         return None
 
     return read
@@ -180,7 +187,6 @@ class ContractRun:
         self.coverage_cases = 0  # 0 with coverage on: this schemathesis's coverage driver is missing
         self.positive = 0  # positive cases sent, and of those, how many the server refused the key on:
         self.key_refused = 0  # all of them means a wrong key, and no check judged anything but a 401
-        self.last_status: int | None = None
 
     def run(self) -> list[ContractFailure]:
         for result in self.schema.get_all_operations():
@@ -220,11 +226,10 @@ class ContractRun:
         def check(case: Any) -> None:
             self.cases += 1
             self._reset()  # generated ids repeat across runs: each case starts a fresh timeline
-            self.last_status = None
-            self._exercise(case, name, scenario, polls, headers)
+            status = self._exercise(case, name, scenario, polls, headers)
             if mode == GenerationMode.POSITIVE:
                 self.positive += 1
-                self.key_refused += self.last_status in (401, 403)
+                self.key_refused += status in (401, 403)
 
         try:
             check()
@@ -233,8 +238,10 @@ class ContractRun:
 
     def _exercise(
         self, case: Any, name: str, scenario: Scenario | None, polls: int, headers: dict[str, str]
-    ) -> None:
-        """Send the case `polls` times; validate each answer the scenario did not script as a fault."""
+    ) -> int | None:
+        """Send the case `polls` times; validate each answer the scenario did not script as a fault.
+        The last answer's status (as judged), or None when no answer came."""
+        status = None
         steps = scenario.steps if scenario else []
         faults = {i for i, s in enumerate(steps) if s.kind == "fault"}
         scripted = {i for i, s in enumerate(steps) if s.kind in ("error", "status", "fuzz")}
@@ -247,7 +254,7 @@ class ContractRun:
             if stands_for is not None:  # judged as the HTTP error it stands for
                 response = copy.copy(Response.from_any(response))
                 response.status_code = stands_for
-            self.last_status = response.status_code
+            status = response.status_code
             step = (response.headers.get("x-mock-step") or [""])[0]
             if step.isdigit() and int(step) in faults:
                 continue
@@ -265,6 +272,7 @@ class ContractRun:
                 for failure in _flatten(exc):
                     if not _claims_a_missing_param_it_sent(failure, response):
                         self._record(name, scenario, response.status_code, failure)
+        return status
 
     def _reset(self) -> None:
         """Forget the fake's timelines and webhook endpoints: the scenario header binds the case's id
