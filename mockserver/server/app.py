@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..engine.fake import Fake
 from ..engine.options import Options
 from ..spec.catalog import Catalog
+from ..spec.openapi import ADMIN_PREFIX
 from . import admin, media
 from .delivery import Dispatcher
 from .endpoints import VendorEndpoint
@@ -37,7 +38,7 @@ class MockApp(Starlette):
         self.router = VendorRouter(
             vendor_routes(fake),
             [
-                Mount("/__mock", app=admin.AdminGuard(Router(admin.routes()), fake.options.admin_token)),
+                Mount(ADMIN_PREFIX, app=admin.AdminGuard(Router(admin.routes()), fake.options.admin_token)),
                 *media.routes(),
             ],
             lifespan=lambda app: dispatcher.running(),
