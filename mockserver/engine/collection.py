@@ -79,6 +79,29 @@ def record_values(fake: Fake, record: Record, base: str, now: float, status: boo
     }
 
 
+def receive_upload(fake: Fake, rid: str, size: int, content_type: str) -> Record | None:
+    """The bytes of an upload record came (counted, not kept); None for an id that is no record."""
+    found = fake.store.find_record(rid)
+    if found is None:
+        return None
+    key, record = found
+    record.uploaded, record.size = True, size
+    if content_type:
+        record.content_type = content_type.split(";")[0].strip()
+    fake.store.put_record(key, record)
+    return record
+
+
+def stock_asset(content_type: str) -> str:
+    """Which of the fake's own files stands for an uploaded asset of this type."""
+    kind = content_type.lower()
+    if kind == "image/gif":
+        return "preview.gif"
+    if kind.startswith("image/"):
+        return "thumbnail.jpg"
+    return "caption.ass" if kind.startswith("text/") else "video.mp4"
+
+
 def uses_status(res: Resource) -> bool:
     return "{status}" in repr(res.item) or "status" in res.filters.values()
 

@@ -262,7 +262,7 @@ class MemoryStore(Store):
     def get_record(self, key: Key, rid: str) -> Record | None:
         return self._records.get(key, rid)
 
-    def find_record(self, rid: str) -> Record | None:
+    def find_record(self, rid: str) -> tuple[Key, Record] | None:
         with self._lock:
             return self._records.find(rid)
 

@@ -73,9 +73,10 @@ class Records:
     def get(self, key: Key, rid: str) -> Record | None:
         return self._by_key.get(key, {}).get(rid)
 
-    def find(self, rid: str) -> Record | None:
+    def find(self, rid: str) -> tuple[Key, Record] | None:
         key = self._where.get(rid)
-        return self.get(key, rid) if key is not None else None
+        record = self.get(key, rid) if key is not None else None
+        return (key, record) if key is not None and record is not None else None
 
     def remove(self, key: Key, rid: str) -> Record | None:
         own = self._by_key.get(key)

@@ -130,8 +130,8 @@ class Store(Protocol):
 
     def get_record(self, key: Key, rid: str) -> Record | None: ...
 
-    def find_record(self, rid: str) -> Record | None:
-        """A record by its id alone (an upload URL carries no key)."""
+    def find_record(self, rid: str) -> tuple[Key, Record] | None:
+        """A record and its collection by the record's id alone (an upload URL carries no key)."""
 
     def remove_record(self, key: Key, rid: str) -> Record | None: ...
 
