@@ -30,7 +30,9 @@ def _op(example: Any, resource: dict[str, Any], body: bool = False, param: bool 
         "responses": {
             "200": {
                 "description": "ok",
-                "content": {"application/json": {"schema": {"type": "object"}, "examples": {"Ok": {"value": example}}}},
+                "content": {
+                    "application/json": {"schema": {"type": "object"}, "examples": {"Ok": {"value": example}}}
+                },
             }
         },
     }
@@ -45,7 +47,12 @@ def _envelope(data: Any) -> dict[str, Any]:
     return {"code": 0, "msg": "Success", "data": data}
 
 
-FOLDER_ITEM = {"folder_id": "{id}", "name": "{request.name}", "trashed": "{trashed}", "created_at": "{created}"}
+FOLDER_ITEM = {
+    "folder_id": "{id}",
+    "name": "{request.name}",
+    "trashed": "{trashed}",
+    "created_at": "{created}",
+}
 FOLDER_ONE = {"collection": "folders", "item": FOLDER_ITEM, "at": "data"}
 PATHS = {
     "/v2/voices": {
@@ -108,7 +115,9 @@ PATHS = {
         f"/v2/folder/{{id}}/{kind}": {"post": _op(_envelope({}), {"kind": kind, **FOLDER_ONE}, True, True)}
         for kind in ("update", "trash", "restore")
     },
-    "/v2/folder/{id}": {"delete": _op(_envelope(None), {"kind": "delete", "collection": "folders"}, param=True)},
+    "/v2/folder/{id}": {
+        "delete": _op(_envelope(None), {"kind": "delete", "collection": "folders"}, param=True)
+    },
     "/v2/upload/asset": {
         "post": _op(
             _envelope({}),

@@ -11,7 +11,7 @@ import pytest
 from mockserver.engine.listing import cut, decode_token, encode_token
 from mockserver.spec.resources import Paging
 
-from .collections_fixture import A, B, VOICES, create_video, lists, walk
+from .collections_fixture import VOICES, A, B, create_video, lists, walk
 
 __all__ = ["lists"]  # the fixture, imported for pytest
 
@@ -67,7 +67,13 @@ def test_the_list_shows_the_jobs_status_without_taking_a_poll(lists):
 
 @pytest.mark.parametrize(
     "token",
-    ["garbage!", encode_token(2)[:-1] + "*", base64.urlsafe_b64encode(b"other:5").decode(), "A" * 200, "bW9jazot"],
+    [
+        "garbage!",
+        encode_token(2)[:-1] + "*",
+        base64.urlsafe_b64encode(b"other:5").decode(),
+        "A" * 200,
+        "bW9jazot",
+    ],
     ids=["chars", "mangled", "foreign", "long", "negative"],
 )
 def test_a_bad_cursor_is_the_vendors_invalid_parameter(lists, token):
