@@ -20,6 +20,7 @@ from ..spec.placeholders import fill
 from ..spec.resources import Paging, catalog_items
 from .answer import Answer, Request
 from .collection import CollectionResponder, collection_key, record_values, uses_status
+from .records import Record
 from .responder import Responder
 
 if TYPE_CHECKING:
@@ -122,34 +123,44 @@ class ListResponder(Responder):
     def listing(self, request: Request, now: float) -> Answer:
         query = request.query
         if self.res.kind == "catalog":
-            shown = [item for item in self.items if self.wanted(item, query)]
-        else:
-            shown = self.records(request, now)
-        page, values = cut(shown, self.res.paging, query)
+            page, values = cut(
+                [item for item in self.items if self.wanted(item, query)], self.res.paging, query
+            )
+        else:  # only the page's records are shown: a job's status is peeked for those alone
+            page, values = cut(self.records(request, now), self.res.paging, query)
+            page = [
+                fill(self.res.item, self.values(record, request.base, now, self.status)) for record in page
+            ]
         body = copy.deepcopy(self.envelope)
         assign(body, self.res.items or "", page)
         for path, what in (self.res.paging.out if self.res.paging else {}).items():
             assign(body, path, values[what])
         return Answer(200, body)
 
-    def records(self, request: Request, now: float) -> list[Any]:
-        """The key's records this query asks for, newest first, each as its `item` shows it."""
+    def records(self, request: Request, now: float) -> list[Record]:
+        """The key's records this query asks for, newest first."""
         res, query = self.res, request.query
         trash = any(
             path == "trashed" and query.get(param, "").lower() == "true"
             for param, path in res.filters.items()
         )
+        asked = any(query.get(param) for param in res.filters)
+        by_status = asked and "status" in res.filters.values()
         shown = []
         for record in reversed(
             self.fake.store.records(collection_key(self.op, res.collection or "", request))
         ):
             if record.trashed and not trash:
                 continue
-            values = record_values(self.fake, record, request.base, now, self.status)
-            values["status"] = res.statuses.get(values["status"], values["status"])
-            if self.wanted(values, query):
-                shown.append(fill(res.item, values))
+            if not asked or self.wanted(self.values(record, request.base, now, by_status), query):
+                shown.append(record)
         return shown
+
+    def values(self, record: Record, base: str, now: float, status: bool) -> dict[str, Any]:
+        """The record's placeholder values, its job's status word spelled as this list spells it."""
+        values = record_values(self.fake, record, base, now, status)
+        values["status"] = self.res.statuses.get(values["status"], values["status"])
+        return values
 
     def wanted(self, values: Any, query: dict[str, str]) -> bool:
         """Every filter the query sets matches the value it names (compared as text)."""
