@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..spec.openapi import Operation
 from ..spec.profile import CreateCall
 from .answer import Answer, Request
+from .collection import keep_job
 from .jobs import Job
 from .responder import Responder
 from .scenario import Step
@@ -93,6 +94,7 @@ class CreateResponder(Responder):
             return self.unknown_scenario(exc, exc.valid + fake.selection.usable(self.op))
         key = (status_op.name, rid)
         timeline = fake.store.start(key, scenario, now, restart=True)  # a job created again starts again
+        keep_job(fake, self.op, call, request, rid, body, now)
         if call.events:
             fake.endings.watch(Job(status_op.name, rid, timeline, call, fields, request.base), now)
         entry["id"] = rid

@@ -17,6 +17,7 @@ from .answer import Answer, Request
 from .clock import Clock, make_clock
 from .create import CreateResponder
 from .endings import Endings
+from .listing import RESOURCE_RESPONDERS
 from .media_links import MediaSigner
 from .memory_store import MemoryStore
 from .options import DEFAULT_SCENARIOS, Options
@@ -82,6 +83,8 @@ class Fake:
                 out[name] = CreateResponder(op, self, call, plain[call.status])
             elif role is not None:
                 out[name] = RegistryResponder(op, self, role)
+            elif op.resource is not None and op.resource.kind in RESOURCE_RESPONDERS:
+                out[name] = RESOURCE_RESPONDERS[op.resource.kind](op, self)
             else:
                 out[name] = plain[name]
         for name in ops:  # a create call's status responder is the one that serves polls

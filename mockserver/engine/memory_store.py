@@ -14,10 +14,13 @@ from .capped import Capped
 from .jobs import Job, Schedule
 from .journal import Journal
 from .rate_window import RateWindows
+from .records import Record, Records
 from .scenario import Limit, Scenario, Step
 from .store import Key, Store
 from .timeline import Timeline
 from .webhooks import Delivery, Endpoint
+
+PER_KEY = 10_000  # records one collection of one API key keeps (a client's list, not a soak's)
 
 
 class MemoryStore(Store):
@@ -36,6 +39,7 @@ class MemoryStore(Store):
         self._pending: dict[str, Delivery] = {}  # deliveries with an attempt still to make
         self._windows = RateWindows(cap)
         self._schedule = Schedule()
+        self._records = Records(cap, min(cap, PER_KEY))
         self.jobs_dropped = 0  # unfinished jobs forgotten past the cap: their webhooks are never sent
 
     # --- timelines ------------------------------------------------------------------------
@@ -246,12 +250,43 @@ class MemoryStore(Store):
     def mint_id(self) -> str:
         return uuid.uuid4().hex
 
+    # --- collections ------------------------------------------------------------------------
+    def put_record(self, key: Key, record: Record) -> None:
+        with self._lock:
+            self._records.put(key, record)
+
+    def records(self, key: Key) -> list[Record]:
+        with self._lock:
+            return self._records.all(key)
+
+    def get_record(self, key: Key, rid: str) -> Record | None:
+        return self._records.get(key, rid)
+
+    def find_record(self, rid: str) -> tuple[Key, Record] | None:
+        with self._lock:
+            return self._records.find(rid)
+
+    def remove_record(self, key: Key, rid: str) -> Record | None:
+        with self._lock:
+            return self._records.remove(key, rid)
+
+    def bury(self, key: Key) -> None:
+        with self._lock:
+            self._records.bury(key)
+
+    def buried(self, key: Key) -> bool:
+        return self._records.buried(key)
+
+    def record_count(self) -> tuple[int, int]:
+        return len(self._records), self._records.evicted
+
     # --- reset ----------------------------------------------------------------------------
     def reset(self, rid: str | None = None) -> dict[str, int]:
         """Forget one id everywhere, or everything but the scenarios; the counts forgotten."""
         with self._lock:
             if rid is None:
                 counts = {"timelines": len(self._timelines), "bindings": len(self._bindings)}
+                counts["records"] = self._records.clear()
                 for kept in (
                     self._timelines,
                     self._jobs,
@@ -276,4 +311,4 @@ class MemoryStore(Store):
                 del self._bindings[key]
             self._journal.clear(rid)
             self._violations.clear(rid)
-            return {"timelines": len(keys), "bindings": len(bound)}
+            return {"timelines": len(keys), "bindings": len(bound), "records": self._records.forget_id(rid)}

@@ -54,6 +54,8 @@ class Responder:
         self.id_param = op.id_parameter
         # only a create call's status operation has jobs to watch: others skip the look on each poll
         self.watched = any(c.status == op.name and c.events for c in op.profile.creates.values())
+        # a job kept in a collection can be deleted there: from then on its status is not_found
+        self.collected = any(c.status == op.name and c.collection for c in op.profile.creates.values())
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -61,6 +63,8 @@ class Responder:
         rid = entry["id"]
         if answer is None and rid is None:
             answer = self.error("invalid_parameter", "missing resource id")
+        if answer is None and self.collected and self.fake.store.buried((self.op.name, rid)):
+            answer = self.error("not_found", f"'{rid}' was deleted")
         if answer is None:
             answer = self.on_timeline(request, rid, now, entry)
         return self.done(answer, entry)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .jobs import Job
+from .records import Record
 from .scenario import Limit, Scenario, Step
 from .timeline import Timeline
 from .webhooks import Delivery, Endpoint
@@ -118,6 +119,29 @@ class Store(Protocol):
 
     def mint_id(self) -> str:
         """A fresh id, unique across every process sharing the store."""
+
+    # --- collections ------------------------------------------------------------------------
+    # Records per (collection, API key), bounded; tombstones keyed (status operation, id).
+    def put_record(self, key: Key, record: Record) -> None:
+        """Atomic: add the record last in its collection, or store its change in place."""
+
+    def records(self, key: Key) -> list[Record]:
+        """The collection's records, oldest first."""
+
+    def get_record(self, key: Key, rid: str) -> Record | None: ...
+
+    def find_record(self, rid: str) -> tuple[Key, Record] | None:
+        """A record and its collection by the record's id alone (an upload URL carries no key)."""
+
+    def remove_record(self, key: Key, rid: str) -> Record | None: ...
+
+    def bury(self, key: Key) -> None:
+        """The job at (status operation, id) was deleted: it answers not_found from now on."""
+
+    def buried(self, key: Key) -> bool: ...
+
+    def record_count(self) -> tuple[int, int]:
+        """(records held, records evicted so far)."""
 
     # --- reset ----------------------------------------------------------------------------
     def reset(self, rid: str | None = None) -> dict[str, int]:

@@ -17,6 +17,7 @@ from .openapi import Operation, SpecFile, load_specs
 from .pointers import RefResolver
 from .profile import Profiles
 from .repair import effective_document
+from .resources import check_resource
 from .schema_view import normalize_31
 from .version import VERSION
 
@@ -35,6 +36,11 @@ class Catalog:
         self.findings: list[Finding] = linter.run(operations)
         self.examples: dict[str, dict[str, Example]] = {
             name: {ex.name: ex for ex in exs} for name, exs in linter.examples.items()
+        }
+        self.envelopes: dict[str, Any] = {  # each resource's answer envelope: its chosen 200 example
+            name: check_resource(op.resource, self.examples[name])
+            for name, op in self.operations.items()
+            if op.resource is not None
         }
         self.effective: dict[str, Any] = self._combine()
 

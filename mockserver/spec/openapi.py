@@ -15,6 +15,7 @@ from .errors import ConfigError
 from .pointers import RefResolver, join
 from .profile import Profile, Profiles
 from .reader import read_document
+from .resources import Resource, parse_resource
 from .shape import METHODS, check_shape
 
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
@@ -58,6 +59,7 @@ class Operation:
     parameters: list[Parameter]
     auth_headers: list[str]
     aliases: list[str] = field(default_factory=list)
+    resource: Resource | None = None  # its `x-mock-resource`: the role it plays in a collection
 
     @property
     def vendor(self) -> str:
@@ -256,6 +258,11 @@ class _Operations:
             operation_id=op_id if isinstance(op_id, str) else None,
             parameters=_parameters(spec, path_ptr, op_ptr),
             auth_headers=_auth_headers(spec, raw),
+            resource=parse_resource(
+                raw.get("x-mock-resource") if isinstance(raw, dict) else None,
+                spec.label,
+                join(op_ptr, "x-mock-resource"),
+            ),
         )
         op.aliases = [a for a in (op.operation_id, f"{method.upper()} {api_path}") if a]
         self.names[name] = op

@@ -67,6 +67,7 @@ class CreateCall:
     name_fields: list[str] = field(default_factory=list)
     callback_field: str | None = None  # the request field with a per-job webhook URL
     events: dict[str, WebhookEvent] = field(default_factory=dict)  # by outcome: success, failure
+    collection: str | None = None  # the job is recorded in this collection of the caller's key
 
 
 @dataclass
@@ -230,6 +231,7 @@ def _creates(raw_creates: dict[str, Any]) -> dict[str, CreateCall]:
             id_from_body=spec.get("id_from_body"),
             name_fields=list(spec.get("name_fields") or []),
             callback_field=spec.get("callback_field"),
+            collection=spec.get("collection"),
             events={
                 outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
                 for outcome, ev in (spec.get("events") or {}).items()
