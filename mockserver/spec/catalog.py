@@ -10,8 +10,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from .account import Ref
 from .bodies import Example, status_of
-from .errors import ConfigError
+from .errors import ConfigError, pointer
 from .lint import Finding, Linter
 from .openapi import Operation, SpecFile, load_specs
 from .pointers import RefResolver
@@ -19,6 +20,12 @@ from .profile import Profiles
 from .repair import effective_document
 from .schema_view import normalize_31
 from .version import VERSION
+
+
+def _kind(op: Operation) -> Any:
+    # TODO(merge): use op.resource from spec/resources.py
+    resource = op.raw.get("x-mock-resource")
+    return resource.get("kind") if isinstance(resource, dict) else None
 
 
 class Catalog:
@@ -49,6 +56,29 @@ class Catalog:
                     f"{op.name} starts jobs polled by {call.status}, which no spec in {self.specs_dir} defines",
                     f"add the {op.vendor} spec that has {call.status}, or remove this file",
                 )
+            for ref in call.refs if call is not None else []:
+                self._check_ref(op, ref)
+
+    def _check_ref(self, op: Operation, ref: Ref) -> None:
+        """A create call's ref names an error of its profile and a loaded catalog operation."""
+        label = op.profile.source
+        place = pointer("creates", op.name, "refs", ref.path)
+        if ref.error not in op.profile.errors:
+            raise ConfigError(
+                label,
+                place,
+                f"ref '{ref.path}' answers error '{ref.error}', which the profile does not define",
+                f"add it under 'errors:', or use one of {', '.join(op.profile.errors)}",
+            )
+        target = self.operations.get(ref.catalog)
+        if target is None or _kind(target) != "catalog":
+            catalogs = [o.name for o in self.operations.values() if _kind(o) == "catalog"]
+            raise ConfigError(
+                label,
+                place,
+                f"ref '{ref.path}' names {ref.catalog}, which is not a loaded operation of kind catalog",
+                f"load the spec that has it, or use one of: {', '.join(catalogs) or 'none loaded'}",
+            )
 
     # --- lookups ---------------------------------------------------------------------------
     def find(self, ref: str) -> Operation | None:
