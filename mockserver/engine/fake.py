@@ -10,9 +10,12 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from ..spec.account import Amount
 from ..spec.catalog import Catalog
 from ..spec.errors import ConfigError
 from ..spec.profile import Profile
+from .account import AccountResponder, account_resource
+from .accounts import AccountBook
 from .answer import Answer, Request
 from .clock import Clock, make_clock
 from .create import CreateResponder
@@ -58,6 +61,7 @@ class Fake:
     def _library(self) -> list[Scenario]:
         """The shipped library, then the user's folder: theirs come later, so a name clash is theirs."""
         options, loader = self.options, ScenarioLoader(self.catalog)
+        self.accounts = AccountBook(self.catalog.profiles.accounts, loader.accounts)  # filled as files load
         shipped: list[Scenario] = []
         if options.shipped_scenarios:
             try:
@@ -78,7 +82,10 @@ class Fake:
         for name, op in ops.items():
             call = op.profile.creates.get(name)
             role = op.profile.webhooks.role(name) if op.profile.webhooks else None
-            if call is not None:
+            account = account_resource(op)
+            if account is not None:
+                out[name] = AccountResponder(op, self, account)
+            elif call is not None:
                 out[name] = CreateResponder(op, self, call, plain[call.status])
             elif role is not None:
                 out[name] = RegistryResponder(op, self, role)
@@ -99,6 +106,19 @@ class Fake:
 
     def media_ok(self, resource: str, expires: str, signature: str) -> bool:
         return self.signer.check(resource, expires, signature, self.clock.now())
+
+    # --- credit -----------------------------------------------------------------------------
+    def credit(self, account: str, key: str) -> Amount:
+        """The key's balance on the account (KeyError: no such account)."""
+        return self.store.credit((account, key), self.accounts.start(account, key))
+
+    def spend(self, account: str, key: str, cost: Amount) -> bool:
+        return cost == 0 or self.store.spend((account, key), cost, self.accounts.start(account, key))
+
+    def set_credit(self, account: str, key: str, credit: Amount) -> None:
+        if account not in self.accounts.accounts:
+            raise KeyError(account)
+        self.store.set_credit((account, key), credit)
 
     def reset(self, rid: str | None = None) -> dict[str, int]:
         return self.store.reset(rid)
