@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from ..spec.account import is_amount
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.paths import assign, lookup
@@ -51,15 +52,11 @@ class AccountResponder(Responder):
             )
         self.fields: dict[str, tuple[float, bool]] = {}
         for path, factor in fields.items():
-            if (
-                isinstance(factor, bool)
-                or not isinstance(factor, (int, float))
-                or lookup(self.body, path) is None
-            ):
+            if not is_amount(factor) or factor > 1e6 or lookup(self.body, path) is None:
                 raise ConfigError(
                     label,
                     op.pointer + f"/x-mock-resource/fields/{path}",
-                    f"field '{path}' is not in the example, or its factor {factor!r} is not a number",
+                    f"field '{path}' is not in the example, or its factor {factor!r} is not a number from 0 to 1e6",
                     "name a field of the 200 example with a numeric factor, e.g. 'data.remaining_quota: 60'",
                 )
             value = lookup(self.body, path)

@@ -120,6 +120,22 @@ class Fake:
             raise KeyError(account)
         self.store.set_credit((account, key), credit)
 
+    def accounts_view(self) -> list[dict[str, Any]]:
+        """Each account: its starting credit, the profiles sharing it, and the balances held."""
+        held = self.store.credits()
+        return [
+            {
+                "account": name,
+                "credit": account.credit,
+                "inferred": account.inferred,
+                "vendors": sorted(
+                    p.vendor for p in self.catalog.profiles.by_vendor.values() if p.account.name == name
+                ),
+                "keys": held.get(name, {}),
+            }
+            for name, account in sorted(self.accounts.accounts.items())
+        ]
+
     def reset(self, rid: str | None = None) -> dict[str, int]:
         return self.store.reset(rid)
 

@@ -13,6 +13,7 @@ from typing import Any
 from .errors import ConfigError, pointer
 
 DEFAULT_CREDIT = 100  # each key's starting credit where a profile has no `account:` section
+MAX_AMOUNT = 1e12  # a credit or cost past this is a typo; it also keeps credit x factor finite
 Amount = int | float
 
 
@@ -36,16 +37,19 @@ class Ref:
 
 
 def amount(value: Any, label: str, place: str, what: str) -> Amount:
-    """A credit or cost: a finite number >= 0 (not a bool, which YAML writes as `yes`/`true`)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value < 0
-    ):
+    """A credit or cost: a finite number from 0 to 1e12 (not a bool, which YAML writes as `true`)."""
+    if not is_amount(value):
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
-        raise ConfigError(label, place, f"{what} {shown} is not a number >= 0", f"write {what}: 100, or 0.5")
+        raise ConfigError(
+            label, place, f"{what} {shown} is not a number from 0 to 1e12", f"write '{what}: 100', or 0.5"
+        )
     return value
+
+
+def is_amount(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and 0 <= value <= MAX_AMOUNT
 
 
 def account_of(raw: Any, vendor: str, label: str) -> Account:
