@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from mockserver import create_app
 from mockserver.spec.errors import ConfigError
 
-from ..acme import catalog
+from ..acme import catalog, spec
 
 A = {"x-api-key": "key-a"}
 B = {"x-api-key": "key-b"}
@@ -141,3 +141,24 @@ def test_bad_accounts_entries_are_one_line(tmp_path, entry, problem):
         make(tmp_path, folder)
     line = caught.value.line()
     assert problem in line and "bad.yaml" in line and "\n" not in line
+
+
+@pytest.mark.parametrize(
+    ("resource", "problem"),
+    [
+        ({"kind": "account"}, "an account resource needs 'fields'"),
+        ({"kind": "account", "fields": {"data.nope": 1}}, "field 'data.nope' is not in the example"),
+        ({"kind": "account", "fields": {"data.seconds": "60"}}, "its factor '60' is not a number"),
+        (
+            {"kind": "account", "example": "Other", "fields": {"data.seconds": 60}},
+            "no 200 example named 'Other'",
+        ),
+    ],
+    ids=["nofields", "path", "factor", "example"],
+)
+def test_bad_account_resource_is_one_line(tmp_path, resource, problem):
+    doc = spec()
+    doc["paths"]["/v1/quota"]["get"]["x-mock-resource"] = resource
+    with pytest.raises(ConfigError) as caught:
+        create_app(None, None, catalog=catalog(tmp_path, the_spec=doc))
+    assert problem in caught.value.line() and "\n" not in caught.value.line()
