@@ -44,7 +44,11 @@ CASES: dict[str, tuple[Any, str, str]] = {  # name: (x-mock-resource, pointer un
         "has no 'voice_id'",
     ),
     "example-unknown": ({**LIST, "example": "Nope"}, "/example", "no 200 example named 'Nope'"),
-    "account-no-fields": ({"kind": "account"}, "/fields", "without 'fields'"),
+    "account-bad-field": (
+        {"kind": "account", "fields": {"data.nope": 1}},
+        "/fields/data.nope",
+        "is not a number in the example",
+    ),
     "account-field-text": (
         {"kind": "account", "fields": {"data.total": "x"}},
         "/fields/data.total",

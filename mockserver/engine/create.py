@@ -13,6 +13,7 @@ from ..spec.openapi import Operation
 from ..spec.profile import CreateCall
 from .answer import Answer, Request
 from .collection import keep_job
+from .create_checks import CreateChecks
 from .jobs import Job
 from .responder import Responder
 from .scenario import Step
@@ -30,6 +31,7 @@ class CreateResponder(Responder):
         self.call = call
         self.status = status
         self.created = next(ex for ex in self.examples.values() if ex.status_code == 200)
+        self.checks = CreateChecks(fake.catalog, call)
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, None)
@@ -92,6 +94,9 @@ class CreateResponder(Responder):
             scenario = fake.selection.for_job(status_op, rid, header, names)
         except UnknownScenario as exc:
             return self.unknown_scenario(exc, exc.valid + fake.selection.usable(self.op))
+        refused = self.checks.refused(self, fields, request.headers.get(self.op.profile.auth_header, ""))
+        if refused is not None:  # an unknown reference, or too little credit: no job
+            return refused
         key = (status_op.name, rid)
         timeline = fake.store.start(key, scenario, now, restart=True)  # a job created again starts again
         keep_job(fake, self.op, call, request, rid, body, now)

@@ -10,9 +10,12 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from ..spec.account import Amount
 from ..spec.catalog import Catalog
 from ..spec.errors import ConfigError
 from ..spec.profile import Profile
+from .account import AccountResponder
+from .accounts import AccountBook
 from .answer import Answer, Request
 from .clock import Clock, make_clock
 from .create import CreateResponder
@@ -59,6 +62,7 @@ class Fake:
     def _library(self) -> list[Scenario]:
         """The shipped library, then the user's folder: theirs come later, so a name clash is theirs."""
         options, loader = self.options, ScenarioLoader(self.catalog)
+        self.accounts = AccountBook(self.catalog.profiles.accounts, loader.accounts)  # filled as files load
         shipped: list[Scenario] = []
         if options.shipped_scenarios:
             try:
@@ -79,7 +83,9 @@ class Fake:
         for name, op in ops.items():
             call = op.profile.creates.get(name)
             role = op.profile.webhooks.role(name) if op.profile.webhooks else None
-            if call is not None:
+            if op.resource is not None and op.resource.kind == "account":
+                out[name] = AccountResponder(op, self)
+            elif call is not None:
                 out[name] = CreateResponder(op, self, call, plain[call.status])
             elif role is not None:
                 out[name] = RegistryResponder(op, self, role)
@@ -102,6 +108,35 @@ class Fake:
 
     def media_ok(self, resource: str, expires: str, signature: str) -> bool:
         return self.signer.check(resource, expires, signature, self.clock.now())
+
+    # --- credit -----------------------------------------------------------------------------
+    def credit(self, account: str, key: str) -> Amount:
+        """The key's balance on the account (KeyError: no such account)."""
+        return self.store.credit((account, key), self.accounts.start(account, key))
+
+    def spend(self, account: str, key: str, cost: Amount) -> bool:
+        return cost == 0 or self.store.spend((account, key), cost, self.accounts.start(account, key))
+
+    def set_credit(self, account: str, key: str, credit: Amount) -> None:
+        if account not in self.accounts.accounts:
+            raise KeyError(account)
+        self.store.set_credit((account, key), credit)
+
+    def accounts_view(self) -> list[dict[str, Any]]:
+        """Each account: its starting credit, the profiles sharing it, and the balances held."""
+        held = self.store.credits()
+        return [
+            {
+                "account": name,
+                "credit": account.credit,
+                "inferred": account.inferred,
+                "vendors": sorted(
+                    p.vendor for p in self.catalog.profiles.by_vendor.values() if p.account.name == name
+                ),
+                "keys": held.get(name, {}),
+            }
+            for name, account in sorted(self.accounts.accounts.items())
+        ]
 
     def reset(self, rid: str | None = None) -> dict[str, int]:
         return self.store.reset(rid)

@@ -10,6 +10,8 @@ import uuid
 from collections import deque
 from typing import Any
 
+from ..spec.account import Amount
+from .accounts import AccountKey, Balances
 from .capped import Capped
 from .jobs import Job, Schedule
 from .journal import Journal
@@ -38,6 +40,7 @@ class MemoryStore(Store):
         self._deliveries: deque[Delivery] = deque(maxlen=journal_size)
         self._pending: dict[str, Delivery] = {}  # deliveries with an attempt still to make
         self._windows = RateWindows(cap)
+        self._balances = Balances(cap)
         self._schedule = Schedule()
         self._records = Records(cap, min(cap, PER_KEY))
         self.jobs_dropped = 0  # unfinished jobs forgotten past the cap: their webhooks are never sent
@@ -138,6 +141,23 @@ class MemoryStore(Store):
         """0 and the call is counted, or the seconds until the window lets another in."""
         with self._lock:
             return self._windows.wait(key, limit, now)
+
+    # --- accounts -------------------------------------------------------------------------
+    def credit(self, key: AccountKey, start: Amount) -> Amount:
+        with self._lock:
+            return self._balances.get(key, start)
+
+    def spend(self, key: AccountKey, cost: Amount, start: Amount) -> bool:
+        with self._lock:
+            return self._balances.spend(key, cost, start)
+
+    def set_credit(self, key: AccountKey, credit: Amount) -> None:
+        with self._lock:
+            self._balances.set(key, credit)
+
+    def credits(self) -> dict[str, dict[str, Amount]]:
+        with self._lock:
+            return self._balances.all()
 
     # --- webhook endpoints, jobs, deliveries and the schedule -----------------------------
     def add_endpoint(self, endpoint: Endpoint) -> None:
@@ -291,6 +311,7 @@ class MemoryStore(Store):
                     self._timelines,
                     self._jobs,
                     self._windows,
+                    self._balances,
                     self._schedule,
                     self._deliveries,
                     self._pending,

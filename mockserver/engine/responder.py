@@ -309,10 +309,10 @@ class Responder:
         link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
         return Answer(status, None, headers, payload=template.render(rid, created, now, link))
 
-    def error(self, name: str, detail: str = "") -> Answer:
+    def error(self, name: str, detail: str = "", values: dict[str, Any] | None = None) -> Answer:
         err = self.op.profile.errors[name]
         status = err.status_for(self.fake.options.http_errors)
-        return Answer(status, err.render(detail), dict(err.headers), error=name)
+        return Answer(status, err.render(detail, values), dict(err.headers), error=name)
 
     # --- endings ----------------------------------------------------------------------------
     def outcome(self, step: Step) -> str | None:

@@ -10,12 +10,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..spec.account import amount
 from ..spec.catalog import Catalog
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import LINE, read_document
+from .accounts import CreditRule
 from .scenario import ANY, MAX_DELAY, STEP_KINDS, Delay, Limit, Scenario, Step, parse_duration, pollable
 from .scenario_schema import (
+    ACCOUNT_FIX,
     DELAY_FIX,
     DURATION_FIX,
     LIMIT_FIX,
@@ -34,6 +37,7 @@ class ScenarioLoader:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.accounts: list[CreditRule] = []  # the files' top-level `accounts:` entries, in load order
 
     def load_dir(self, folder: Path | None) -> list[Scenario]:
         scenarios: list[Scenario] = []
@@ -61,12 +65,47 @@ class ScenarioLoader:
         data = read_document(path, label, lines=True)
         if data is None:
             return []
-        entries = data.get("scenarios") if isinstance(data, dict) and "scenarios" in data else [data]
+        wrapped = isinstance(data, dict) and ("scenarios" in data or "accounts" in data)
+        if wrapped:
+            self.accounts += self.credit_rules(data.get("accounts"), label)
+        entries = data.get("scenarios", []) if wrapped else [data]
         if not isinstance(entries, list):
             raise ConfigError(
                 label, line_of(data), "'scenarios' is not a list", "write '- name: ...' entries"
             )
         return [self.parse(entry, label) for entry in entries]
+
+    def credit_rules(self, raw: Any, label: str) -> list[CreditRule]:
+        """`accounts: [{account: heygen, key: K | match: REGEX, credit: N}]`: where keys' balances start."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise ConfigError(label, "", "'accounts' is not a list", ACCOUNT_FIX)
+        return [self.credit_rule(entry, label) for entry in raw]
+
+    def credit_rule(self, raw: Any, label: str) -> CreditRule:
+        where = line_of(raw)
+        if not isinstance(raw, dict):
+            raise ConfigError(label, "", "an accounts entry is not a mapping", ACCOUNT_FIX)
+        entry = strip_lines(raw)
+        unknown = sorted(str(k) for k in entry if k not in ("account", "key", "match", "credit"))
+        if unknown:
+            raise ConfigError(label, where, f"unknown accounts key '{unknown[0]}'", ACCOUNT_FIX)
+        known = self.catalog.profiles.accounts
+        if entry.get("account") not in known:
+            raise ConfigError(
+                label,
+                where,
+                f"unknown account {entry.get('account')!r}",
+                f"use one of {', '.join(sorted(known))}",
+            )
+        if ("key" in entry) == ("match" in entry) or not isinstance(entry.get("key", ""), str):
+            raise ConfigError(
+                label, where, "an accounts entry needs one of 'key: TEXT' or 'match: REGEX'", ACCOUNT_FIX
+            )
+        credit = amount(entry.get("credit"), label, where, "credit")
+        match = self._regex(entry, "match", label, where)
+        return CreditRule(entry["account"], credit, entry.get("key"), match)
 
     def parse(self, raw: Any, label: str) -> Scenario:
         """One scenario, from a file or the admin API: its structure first, then its meaning."""

@@ -25,6 +25,7 @@ DELAY_FIX = (
     "use 'delay: 2s', 'delay: {uniform: [0.1, 0.5]}' or 'delay: {lognormal: {median: 0.2, sigma: 0.5}}', "
     f"each at most {MAX_DELAY:g} s, sigma 0 to 10"
 )
+ACCOUNT_FIX = "write 'accounts: [{account: heygen, key: MY_KEY, credit: 5}]' (or 'match: REGEX' for 'key')"
 LIMIT_FIX = "write 'limit: {requests: 20, per: 1m}' (a window of at most 10 years)"
 # A schema error in plain words, by the key it is at ({value} is that key's value, {name} the scenario's)...
 AT_KEY = {

@@ -1,7 +1,7 @@
 """The state store interface: every piece of mutable state the fake keeps, behind one set of methods.
 
 Timelines, bindings, registered scenarios, the journal and violations, webhook endpoints,
-jobs and deliveries, rate windows, the due-time heap and minted ids. The engine reaches
+jobs and deliveries, rate windows, credit balances, the due-time heap and minted ids. The engine reaches
 state only through these methods, never into a container, so a shared store (Redis, for
 several workers or replicas) can implement them without touching the engine. What such a
 store must make atomic is marked: above all `take`, so that N concurrent polls consume
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from ..spec.account import Amount
+from .accounts import AccountKey
 from .jobs import Job
 from .records import Record
 from .scenario import Limit, Scenario, Step
@@ -77,6 +79,19 @@ class Store(Protocol):
     # --- rate windows ---------------------------------------------------------------------
     def rate_wait(self, key: Key, limit: Limit, now: float) -> float:
         """Atomic: 0 and the call is counted, or the seconds until the window lets another in."""
+
+    # --- accounts -------------------------------------------------------------------------
+    def credit(self, key: AccountKey, start: Amount) -> Amount:
+        """The (account, API key)'s balance: `start` while it holds none (never spent from or set)."""
+
+    def spend(self, key: AccountKey, cost: Amount, start: Amount) -> bool:
+        """Atomic: check and take. True and `cost` taken from the balance (which begins at `start`),
+        or False and nothing taken when the balance is below the cost."""
+
+    def set_credit(self, key: AccountKey, credit: Amount) -> None: ...
+
+    def credits(self) -> dict[str, dict[str, Amount]]:
+        """The balances held, by account then API key."""
 
     # --- webhook endpoints, jobs and deliveries -------------------------------------------
     def add_endpoint(self, endpoint: Endpoint) -> None: ...

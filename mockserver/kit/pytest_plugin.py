@@ -4,7 +4,7 @@ Registered through the `pytest11` entry point, so `pip install mockserver` is en
 
 - `mockserver`: a live fake on a free 127.0.0.1 port, started once per session and reset
   before every test. Use `.url` with any HTTP client; `.bind`, `.advance`, `.register`,
-  `.requests`, `.violations`, `.reset` drive it.
+  `.set_credit`, `.credit`, `.requests`, `.violations`, `.reset` drive it.
 - `mockserver_app`: a fresh in-process ASGI app, for `httpx.ASGITransport(app)`.
 
 A test that leaves request violations in the journal (a missing key, a missing parameter)
@@ -153,6 +153,27 @@ class LiveFake:
 
     def violations(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/__mock/violations"))
+
+    def set_credit(self, key: str, credit: float, account: str | None = None) -> None:
+        """Set an API key's balance on one account (e.g. 'heygen'), or, without one, on every account."""
+        for name in [account] if account else self._accounts():
+            self._call("PUT", self._credit_path(name, key), {"credit": credit})
+
+    def credit(self, key: str, account: str | None = None) -> float:
+        """An API key's balance on one account; without one, the balance it has on every account."""
+        names = [account] if account else self._accounts()
+        found = {name: self._call("GET", self._credit_path(name, key))["credit"] for name in names}
+        if len(set(found.values())) > 1:
+            shown = ", ".join(f"{n} {c}" for n, c in found.items())
+            raise AssertionError(f"key '{key}' has different balances ({shown}); name the account")
+        return next(iter(found.values()))
+
+    def _accounts(self) -> list[str]:
+        return [a["account"] for a in self._call("GET", "/__mock/accounts")]
+
+    @staticmethod
+    def _credit_path(account: str, key: str) -> str:
+        return f"/__mock/accounts/{urllib.parse.quote(account, safe='')}/{urllib.parse.quote(key, safe='')}"
 
     def reset(self, resource_id: str | None = None) -> None:
         self._call("POST", "/__mock/reset", {"id": resource_id} if resource_id else {})

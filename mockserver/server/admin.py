@@ -1,7 +1,7 @@
 """The admin API under `/__mock/`: JSON in and out, mounted before any vendor route.
 
-It resets state, lists scenarios, binds ids, shows timelines, moves the virtual clock,
-and serves the request journal, the violations and the effective spec.
+It resets state, lists scenarios, binds ids, shows timelines, moves the virtual clock, reads
+and sets API keys' credit, and serves the request journal, the violations and the effective spec.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ..engine.json_body import BadJson, load_json
 from ..engine.scenario_file import SCHEMA as SCENARIO_SCHEMA
 from ..engine.scenario_file import ScenarioLoader, check_structure
 from ..engine.selection import StillBound, UnknownScenario
+from ..spec.account import is_amount
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import read_document
@@ -267,6 +268,26 @@ async def webhooks(request: Request) -> JSONResponse:
     )
 
 
+async def accounts(request: Request) -> JSONResponse:
+    return JSONResponse(_fake(request).accounts_view())
+
+
+async def account_credit(request: Request) -> JSONResponse:
+    """One key's balance on an account: read it, or set it with {"credit": N}."""
+    fake = _fake(request)
+    account, key = request.path_params["account"], request.path_params["key"]
+    if account not in fake.accounts.accounts:
+        return _fail(404, f"unknown account '{account}'", valid_accounts=sorted(fake.accounts.accounts))
+    if request.method == "PUT":
+        body = await _json_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        if set(body) != {"credit"} or not is_amount(body["credit"]):
+            return _fail(400, 'body must be {"credit": N} with N a number from 0 to 1e12')
+        fake.set_credit(account, key, body["credit"])
+    return JSONResponse({"account": account, "key": key, "credit": fake.credit(account, key)})
+
+
 class AdminGuard:
     """Requires `Authorization: Bearer TOKEN` on every admin call when a token is configured."""
 
@@ -302,4 +323,6 @@ def routes() -> list[Route]:
         Route("/requests", requests, methods=["GET"]),
         Route("/violations", violations, methods=["GET", "DELETE"]),
         Route("/webhooks", webhooks, methods=["GET"]),
+        Route("/accounts", accounts, methods=["GET"]),
+        RawRoute("/accounts/{account}/{key:path}", account_credit, methods=["GET", "PUT"]),
     ]

@@ -10,8 +10,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from .account import Ref
 from .bodies import Example, status_of
-from .errors import ConfigError
+from .errors import ConfigError, pointer
 from .lint import Finding, Linter
 from .openapi import Operation, SpecFile, load_specs
 from .pointers import RefResolver
@@ -20,6 +21,10 @@ from .repair import effective_document
 from .resources import check_resource
 from .schema_view import normalize_31
 from .version import VERSION
+
+
+def _kind(op: Operation) -> str | None:
+    return op.resource.kind if op.resource is not None else None
 
 
 class Catalog:
@@ -55,6 +60,29 @@ class Catalog:
                     f"{op.name} starts jobs polled by {call.status}, which no spec in {self.specs_dir} defines",
                     f"add the {op.vendor} spec that has {call.status}, or remove this file",
                 )
+            for ref in call.refs if call is not None else []:
+                self._check_ref(op, ref)
+
+    def _check_ref(self, op: Operation, ref: Ref) -> None:
+        """A create call's ref names an error of its profile and a loaded catalog operation."""
+        label = op.profile.source
+        place = pointer("creates", op.name, "refs", ref.path)
+        if ref.error not in op.profile.errors:
+            raise ConfigError(
+                label,
+                place,
+                f"ref '{ref.path}' answers error '{ref.error}', which the profile does not define",
+                f"add it under 'errors:', or use one of {', '.join(op.profile.errors)}",
+            )
+        target = self.operations.get(ref.catalog)
+        if target is None or _kind(target) != "catalog":
+            catalogs = [o.name for o in self.operations.values() if _kind(o) == "catalog"]
+            raise ConfigError(
+                label,
+                place,
+                f"ref '{ref.path}' names {ref.catalog}, which is not a loaded operation of kind catalog",
+                f"load the spec that has it, or use one of: {', '.join(catalogs) or 'none loaded'}",
+            )
 
     # --- lookups ---------------------------------------------------------------------------
     def find(self, ref: str) -> Operation | None:

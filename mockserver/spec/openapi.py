@@ -202,7 +202,8 @@ def _load_spec(path: Path, folder: Path, profiles: Profiles) -> SpecFile:
     check_shape(doc, label)
     rel = path.relative_to(folder)
     folder_name = rel.parts[0] if len(rel.parts) > 1 else ""
-    return SpecFile(label, path, doc, version, profiles.for_spec(doc, folder_name), RefResolver(doc, label))
+    profile = profiles.for_spec(doc, folder_name, label)
+    return SpecFile(label, path, doc, version, profile, RefResolver(doc, label))
 
 
 def _check_path(label: str, path_ptr: str, api_path: Any) -> None:

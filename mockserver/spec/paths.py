@@ -54,3 +54,17 @@ def replaced(body: Any, dotted: str, value: Any) -> Any:
     out = dict(body)
     out[name] = value
     return out
+
+
+def values_at(body: Any, dotted: str) -> list[Any]:
+    """Every value at the path, where a list on the way matches each of its elements
+    (`video_inputs.character.avatar_id` reads the avatar of every video input)."""
+    nodes = [body]
+    for name in dotted.split("."):
+        found: list[Any] = []
+        for node in nodes:
+            for one in node if isinstance(node, list) else [node]:
+                if isinstance(one, dict) and name in one:
+                    found.append(one[name])
+        nodes = found
+    return [v for node in nodes for v in (node if isinstance(node, list) else [node])]

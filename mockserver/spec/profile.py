@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .account import Account, Amount, Ref, account_of, cost_of, refs_of
 from .errors import ConfigError
 from .placeholders import fill
 from .reader import read_document
@@ -52,10 +53,12 @@ class VendorError:
         return self.http_status if http_errors and self.http_status else self.status
 
     transient: bool = False  # an error a client should retry (a rate limit, a 500)
+    defaults: dict[str, Any] = field(default_factory=dict)  # placeholder values when the fake has none
 
-    def render(self, detail: str = "") -> Any:
-        """The body with `{detail}` filled in; without a detail, its lead-in (`: `) goes too."""
-        return _trim(fill(self.body, {"detail": detail}), self.body)
+    def render(self, detail: str = "", values: dict[str, Any] | None = None) -> Any:
+        """The body with `{detail}` (and `{credit}`, `{cost}`...) filled in; without a detail, its
+        lead-in (`: `) goes too."""
+        return _trim(fill(self.body, {**self.defaults, **(values or {}), "detail": detail}), self.body)
 
 
 @dataclass
@@ -68,6 +71,8 @@ class CreateCall:
     callback_field: str | None = None  # the request field with a per-job webhook URL
     events: dict[str, WebhookEvent] = field(default_factory=dict)  # by outcome: success, failure
     collection: str | None = None  # the job is recorded in this collection of the caller's key
+    cost: Amount = 0  # credit taken from the caller's account at create
+    refs: list[Ref] = field(default_factory=list)  # body fields that must name a catalog's item
 
 
 @dataclass
@@ -138,6 +143,8 @@ class Profile:
     media_links: MediaLinks | None = None
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
+    account: Account = field(default_factory=lambda: Account(name="generic"))
+    source: str = ""  # the profile file, for messages about it
 
     def status_class(self, status: Any) -> str | None:
         """'progress', 'success' or 'failure' for a status word, None if unknown."""
@@ -172,8 +179,9 @@ def _profile_from(data: Any, label: str) -> Profile:
             "media fields without 'media_links'",
             "add 'media_links: {lifetime: SECONDS, key_pair_id: ID}'",
         )
+    vendor = str(need("vendor"))
     return Profile(
-        vendor=str(need("vendor")),
+        vendor=vendor,
         hosts=[str(h) for h in data.get("hosts") or []],
         auth_header=str(need("auth_header")).lower(),
         id_fields=list(need("id_fields")),
@@ -186,11 +194,13 @@ def _profile_from(data: Any, label: str) -> Profile:
         failure_message_fields=list(data.get("failure_message_fields") or []),
         error_schema=need("error_schema"),
         errors=errors,
-        creates=_creates(data.get("creates") or {}),
+        creates=_creates(data.get("creates") or {}, label),
         media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
+        account=account_of(data.get("account"), vendor, label),
+        source=label,
     )
 
 
@@ -219,12 +229,13 @@ def _errors(raw_errors: Any, label: str) -> dict[str, VendorError]:
             http_status=spec.get("http_status"),
             inferred=bool(spec.get("inferred", False)),
             transient=bool(spec.get("transient", False)),
+            defaults=dict(spec.get("defaults") or {}),
         )
         for name, spec in raw_errors.items()
     }
 
 
-def _creates(raw_creates: dict[str, Any]) -> dict[str, CreateCall]:
+def _creates(raw_creates: dict[str, Any], label: str) -> dict[str, CreateCall]:
     return {
         name: CreateCall(
             status=str(spec["status"]),
@@ -236,6 +247,8 @@ def _creates(raw_creates: dict[str, Any]) -> dict[str, CreateCall]:
                 outcome: WebhookEvent(name=str(ev["name"]), payload=ev["payload"])
                 for outcome, ev in (spec.get("events") or {}).items()
             },
+            cost=cost_of(spec, label, name),
+            refs=refs_of(spec, label, name),
         )
         for name, spec in raw_creates.items()
     }
@@ -249,15 +262,42 @@ class Profiles:
         for path in sorted(folder.glob("*.yaml")):
             profile = _profile_from(read_document(path), str(path))
             self.by_vendor[profile.vendor] = profile
+        self.accounts = _accounts(self.by_vendor.values())
 
-    def for_spec(self, doc: dict[str, Any], folder_name: str) -> Profile:
-        """The profile whose host matches the spec's servers, else its folder's, else generic."""
+    def for_spec(self, doc: dict[str, Any], folder_name: str, label: str = "spec") -> Profile:
+        """The profile the spec names (`x-mock-profile`), else the one whose host matches its servers,
+        else its folder's, else generic."""
+        if "x-mock-profile" in doc:
+            named = doc["x-mock-profile"]
+            if not isinstance(named, str) or named not in self.by_vendor:
+                raise ConfigError(
+                    label,
+                    "/x-mock-profile",
+                    f"unknown profile {named!r}",
+                    f"name one of the known profiles: {', '.join(sorted(self.by_vendor))}",
+                )
+            return self.by_vendor[named]
         for server in doc.get("servers") or []:
             host = urlparse(str(server.get("url", ""))).hostname if isinstance(server, dict) else None
             for profile in self.by_vendor.values():
                 if host and host in profile.hosts:
                     return profile
         return self.by_vendor.get(folder_name) or self.by_vendor["generic"]
+
+
+def _accounts(profiles: Any) -> dict[str, Account]:
+    """Every account by name; profiles sharing one must agree on its starting credit."""
+    out: dict[str, Account] = {}
+    for profile in profiles:
+        account, first = profile.account, out.setdefault(profile.account.name, profile.account)
+        if first.credit != account.credit:
+            raise ConfigError(
+                profile.source,
+                "/account/credit",
+                f"account '{account.name}' starts at {account.credit} here but at {first.credit} in another profile",
+                "give profiles that share an account the same credit",
+            )
+    return out
 
 
 def _trim(filled: Any, template: Any) -> Any:

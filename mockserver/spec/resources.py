@@ -27,7 +27,7 @@ _KEYS = {
     **{k: {"collection", "item", "at"} for k in ("add", "update", "trash", "restore", "delete")},
 }
 _NEEDED = {
-    "account": ("fields",),
+    "account": (),  # without fields: the example as documented (a user profile)
     "catalog": ("items",),
     "list": ("items", "collection", "item"),
     **{k: ("collection",) for k in ("add", "update", "trash", "restore", "delete")},
