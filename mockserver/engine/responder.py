@@ -61,6 +61,8 @@ class Responder:
         entry = self.entry(request, now, self.resource_id(request))
         answer = self.validate(request, entry)
         rid = entry["id"]
+        if answer is None and rid is None and self.id_param is None:
+            answer = self.unnamed(now, request.base)
         if answer is None and rid is None:
             answer = self.error("invalid_parameter", "missing resource id")
         if answer is None and self.collected and self.fake.store.buried((self.op.name, rid)):
@@ -68,6 +70,12 @@ class Responder:
         if answer is None:
             answer = self.on_timeline(request, rid, now, entry)
         return self.done(answer, entry)
+
+    def unnamed(self, now: float, base: str) -> Answer | None:
+        """A call that names no resource (a list, an account, an add whose kind no responder serves):
+        its first documented 200 answer, with a fresh id wherever the example carries one."""
+        first = next((ex for ex in self.examples.values() if ex.status_code == 200), None)
+        return None if first is None else self.example(first, self.fake.store.mint_id(), now, now, base)
 
     # --- the journal ------------------------------------------------------------------------
     def entry(self, request: Request, now: float, rid: str | None) -> dict[str, Any]:

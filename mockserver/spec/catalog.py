@@ -95,12 +95,17 @@ class Catalog:
         return None
 
     def by_class(self, op: Operation, cls: str) -> list[Example]:
-        """The 200 examples whose status is of a lifecycle class, in lifecycle order."""
-        found = [
-            ex
-            for ex in self.examples[op.name].values()
-            if ex.status_code == 200 and op.profile.status_class(status_of(ex.body, op.profile)) == cls
-        ]
+        """The 200 examples whose status is of a lifecycle class, in lifecycle order.
+
+        A GET by id whose examples carry no status word (a lookup such as avatar details, not a
+        job) has no lifecycle: its first example is both its progress and its success, so the
+        `*` scenarios (not-found, stuck, rate-limited-twice) still drive it.
+        """
+        ok = [ex for ex in self.examples[op.name].values() if ex.status_code == 200]
+        classes = [op.profile.status_class(status_of(ex.body, op.profile)) for ex in ok]
+        if cls in ("progress", "success") and not any(classes):
+            return ok[:1]
+        found = [ex for ex, found_cls in zip(ok, classes, strict=True) if found_cls == cls]
         return sorted(found, key=lambda ex: op.profile.progress_rank(status_of(ex.body, op.profile)))
 
     def response_schema(self, op: Operation, status: int) -> dict[str, Any] | None:
