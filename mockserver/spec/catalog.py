@@ -74,6 +74,11 @@ class Catalog:
         response = responses.get(str(status)) or responses.get("default") or {}
         return ((response.get("content") or {}).get("application/json") or {}).get("schema")
 
+    def request_schema(self, op: Operation) -> dict[str, Any] | None:
+        """The effective JSON request body schema: what the vendor accepts (optional fields may be null)."""
+        body = self.effective["paths"][op.path][op.method].get("requestBody") or {}
+        return ((body.get("content") or {}).get("application/json") or {}).get("schema")
+
     # --- the effective spec ----------------------------------------------------------------
     def _combine(self) -> dict[str, Any]:
         paths: dict[str, Any] = {}
