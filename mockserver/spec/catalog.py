@@ -18,11 +18,13 @@ from .pointers import RefResolver
 from .profile import Profiles
 from .repair import effective_document
 from .schema_view import normalize_31
+from .strict import strict_document
 from .version import VERSION
 
 
 class Catalog:
-    """Operations by name, their bodies, the findings, and the combined effective spec."""
+    """Operations by name, their bodies, the findings, and the two combined specs: the effective
+    (tolerant) one and the strict one (`strict.py`)."""
 
     def __init__(self, specs_dir: str | Path, profiles: Profiles | None = None) -> None:
         self.specs_dir = Path(specs_dir)
@@ -36,7 +38,8 @@ class Catalog:
         self.examples: dict[str, dict[str, Example]] = {
             name: {ex.name: ex for ex in exs} for name, exs in linter.examples.items()
         }
-        self.effective: dict[str, Any] = self._combine()
+        self.effective: dict[str, Any] = self._combine()  # tolerant: all the vendor is known to send
+        self.strict: dict[str, Any] = strict_document(self.effective, operations, self.examples)
 
     def _check_creates(self) -> None:
         """A create call's jobs are polled through its status operation, which must be loaded too."""
