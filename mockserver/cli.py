@@ -171,16 +171,34 @@ def lint(specs_dir: Path, as_json: bool) -> None:
     click.echo(f"{len(catalog.findings)} findings in {len(catalog.specs)} specs: {summary}")
 
 
+STRICT_HELP = (
+    "The strict effective spec: what a client may rely on (fields every documented body of a status "
+    "carries are required, status enums closed)."
+)
+
+
 @main.command()
 @specs_option
 @click.option(
     "--effective/--published", default=True, help="The repaired spec (default) or the published one."
 )
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @user_errors
-def spec(specs_dir: Path, effective: bool) -> None:
+def spec(specs_dir: Path, effective: bool, strict: bool) -> None:
     """Print the combined OpenAPI document as JSON."""
     catalog = Catalog(specs_dir)
-    click.echo(json.dumps(catalog.effective if effective else catalog.published(), indent=2))
+    click.echo(json.dumps(_document(catalog, "effective" if effective else "published", strict), indent=2))
+
+
+def _document(catalog: Catalog, which: str, strict: bool) -> dict[str, Any]:
+    """The effective (tolerant) spec, the strict one, or the published one."""
+    if strict and which == "published":
+        raise ConfigError(
+            "--strict", "", "the strict spec is built from the effective one", "drop --published"
+        )
+    if strict:
+        return catalog.strict
+    return catalog.effective if which == "effective" else catalog.published()
 
 
 @main.command()
@@ -198,6 +216,7 @@ def spec(specs_dir: Path, effective: bool) -> None:
 @click.option(
     "--operation", "operations", multiple=True, help="Only these operations (fnmatch patterns, repeatable)."
 )
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--max-examples", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option(
     "--vendor-defaults",
@@ -211,6 +230,7 @@ def check(
     specs_dir: Path,
     which: str,
     operations: tuple[str, ...],
+    strict: bool,
     max_examples: int,
     vendor_defaults: bool,
 ) -> None:
@@ -230,7 +250,7 @@ def check(
 
     base = _checked_url(base_url)
     catalog = Catalog(specs_dir)
-    document = catalog.effective if which == "effective" else catalog.published()
+    document = _document(catalog, which, strict)
     if operations:
         _only_operations(document, operations, list(catalog.operations))
     health = _fake_health(base)
@@ -252,7 +272,9 @@ def check(
     _refuse_a_refused_key(base, run.positive, run.key_refused)
     for failure in failures:
         click.echo(failure.line())
-    click.echo(f"{run.cases} cases against {base} ({which} spec): {len(failures)} distinct failures")
+    click.echo(
+        f"{run.cases} cases against {base} ({'strict' if strict else which} spec): {len(failures)} distinct failures"
+    )
     sys.exit(1 if failures else 0)
 
 

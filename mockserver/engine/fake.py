@@ -51,7 +51,8 @@ class Fake:
         for scenario in [*defaults.values(), fuzz_scenario(), *loaded]:
             self.selection.add(scenario)
         self.validators = {
-            op.name: RequestValidator(op, options.api_keys) for op in self.catalog.operations.values()
+            op.name: RequestValidator(op, options.api_keys, self.catalog.request_schema(op))
+            for op in self.catalog.operations.values()
         }
         self.clock: Clock = make_clock(options.clock, options.clock_speed)
         self.rng = random.Random(options.seed)

@@ -18,11 +18,14 @@ from ..spec.pointers import join
 from ..spec.schema_view import normalize_31
 from .json_body import BadJson, load_json
 
+TOLERATED = "tolerated"
+MAX_TOLERATED = 50  # journaled per request; a body of a thousand nulls is accepted all the same
+
 
 @dataclass
 class Violation:
     operation: str
-    kind: str  # auth, missing, invalid
+    kind: str  # auth, missing, invalid, tolerated (refused by the published spec, accepted by the vendor)
     pointer: str
     message: str
     spec: str = ""
@@ -65,7 +68,10 @@ def _any_text(schema: dict[str, Any]) -> bool:
 class RequestValidator:
     """The compiled checks for one operation."""
 
-    def __init__(self, op: Operation, api_keys: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, op: Operation, api_keys: frozenset[str] | None = None, tolerant: dict[str, Any] | None = None
+    ) -> None:
+        """`tolerant` is the effective spec's request body schema: what the vendor accepts."""
         self.op = op
         self.api_keys = api_keys
         self.security_pointer = join(op.pointer, "security") if "security" in op.raw else "/security"
@@ -78,6 +84,7 @@ class RequestValidator:
             except KeyError:
                 schema = None
             self.body = jsonschema_rs.validator_for(schema) if schema is not None else None
+        self.tolerant = jsonschema_rs.validator_for(tolerant) if tolerant is not None and self.body else None
         self.params: list[tuple[Parameter, Any]] = []
         for p in op.parameters:
             compiled = jsonschema_rs.validator_for(p.schema) if p.schema and not _any_text(p.schema) else None
@@ -98,10 +105,22 @@ class RequestValidator:
             return [Violation(op.name, "invalid", ptr, f"the request body is not JSON ({exc})", label)], None
         if self.body.is_valid(value):
             return [], value
-        errors = itertools.islice(self.body.iter_errors(value), 5)
+        if self.tolerant is not None and self.tolerant.is_valid(value):
+            return self._tolerated(value), value
+        errors = itertools.islice((self.tolerant or self.body).iter_errors(value), 5)
         return [
             Violation(op.name, "invalid", ptr, f"request body: {e.message}", label) for e in errors
         ], value
+
+    def _tolerated(self, value: Any) -> list[Violation]:
+        """What the published schema refuses but the vendor accepts (a `null` optional field)."""
+        op, ptr, label = self.op, self.body_pointer, self.op.spec.label
+        out = []
+        for e in itertools.islice(self.body.iter_errors(value), MAX_TOLERATED):
+            at = "/" + "/".join(str(p) for p in e.instance_path)
+            message = f"request body {at}: {e.message} in the published spec; the vendor accepts it"
+            out.append(Violation(op.name, TOLERATED, ptr, message, label))
+        return out
 
     def check(
         self, path_params: Mapping[str, str], query: Mapping[str, str], headers: Mapping[str, str]

@@ -62,7 +62,12 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(_fake(request).catalog.effective)
+    """The effective (tolerant) spec; `?strict=1` the strict one, what a client may rely on."""
+    raw = request.query_params.get("strict", "0")
+    if raw not in ("0", "1"):
+        return _fail(400, f"strict must be 1 (the strict spec) or 0 (the effective one) (got '{raw[:40]}')")
+    catalog = _fake(request).catalog
+    return JSONResponse(catalog.strict if raw == "1" else catalog.effective)
 
 
 ADMIN_SPEC = Path(__file__).with_name("admin.openapi.yaml")

@@ -20,6 +20,7 @@ from .profile import Profiles
 from .repair import effective_document
 from .resources import check_resource
 from .schema_view import normalize_31
+from .strict import strict_document
 from .version import VERSION
 
 
@@ -28,7 +29,8 @@ def _kind(op: Operation) -> str | None:
 
 
 class Catalog:
-    """Operations by name, their bodies, the findings, and the combined effective spec."""
+    """Operations by name, their bodies, the findings, and the two combined specs: the effective
+    (tolerant) one and the strict one (`strict.py`)."""
 
     def __init__(self, specs_dir: str | Path, profiles: Profiles | None = None) -> None:
         self.specs_dir = Path(specs_dir)
@@ -47,7 +49,8 @@ class Catalog:
             for name, op in self.operations.items()
             if op.resource is not None
         }
-        self.effective: dict[str, Any] = self._combine()
+        self.effective: dict[str, Any] = self._combine()  # tolerant: all the vendor is known to send
+        self.strict: dict[str, Any] = strict_document(self.effective, operations, self.examples)
 
     def _check_creates(self) -> None:
         """A create call's jobs are polled through its status operation, which must be loaded too."""
@@ -112,6 +115,11 @@ class Catalog:
         responses = self.effective["paths"][op.path][op.method]["responses"]
         response = responses.get(str(status)) or responses.get("default") or {}
         return ((response.get("content") or {}).get("application/json") or {}).get("schema")
+
+    def request_schema(self, op: Operation) -> dict[str, Any] | None:
+        """The effective JSON request body schema: what the vendor accepts (optional fields may be null)."""
+        body = self.effective["paths"][op.path][op.method].get("requestBody") or {}
+        return ((body.get("content") or {}).get("application/json") or {}).get("schema")
 
     # --- the effective spec ----------------------------------------------------------------
     def _combine(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .bodies import Example, derive, documented
 from .described_enums import DescribedEnums, bare_enum, status_enum
 from .findings import Finding, Findings
 from .lint_bodies import BodyCheck
+from .lint_requests import RequestNulls
 from .openapi import READABLE_ID, Operation
 from .pointers import join
 
@@ -56,6 +57,7 @@ class Linter:
         examples = self._documented(op)
         responses = op.raw.get("responses") or {}
         self.enums.check(op)
+        RequestNulls(self.findings).check(op)
         examples.extend(self._derived(op, examples, responses))
         self.examples[op.name] = examples
         for ex in examples:

@@ -20,6 +20,9 @@ class BodyCheck:
 
     def __init__(self, findings: Findings) -> None:
         self.findings = findings
+        # the JSON types every body sends at each type declaration, filled as bodies are checked:
+        # a mismatch's repair keeps only the declared types some body sends (read when applied)
+        self.sent: dict[tuple[str, str], set[str]] = {}
 
     def check(self, op: Operation, body: Any, schema_ptr: str, label: str) -> None:
         try:
@@ -47,13 +50,21 @@ class BodyCheck:
         if declared is None:
             return False
         tptr, kinds = declared
+        got = json_type(value)
+        sent = self.sent.setdefault((op.spec.label, tptr), set())
+        sent.add(got)
         if type_allows(kinds, value):
             return False
         spec = op.spec
         field_name = where.lstrip(".") or "(body)"
-        got = json_type(value)
         kind = "example-null" if value is None else "example-type-mismatch"
         wanted = " or ".join(sorted(kinds))
+        patch = ("types", tptr, got) if value is None else ("retype", tptr, sent)
+        repair = (
+            f"type also allows {got}"
+            if value is None
+            else f"type allows {got}; a declared type no body sends is dropped"
+        )
         self.findings.add(
             spec,
             tptr,
@@ -64,8 +75,8 @@ class BodyCheck:
                 tptr,
                 kind,
                 f"{field_name} is declared {wanted} but is sent as {got}",
-                f"type also allows {got}",
-                ("types", tptr, got),
+                repair,
+                patch,
             ),
             label,
         )

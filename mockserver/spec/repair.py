@@ -15,7 +15,7 @@ from .errors import pointer
 from .lint import Finding, bare_enum, json_content
 from .openapi import Operation, SpecFile
 from .pointers import RefResolver, get, join, split_pointer
-from .schema_view import normalize_31
+from .schema_view import normalize_31, type_allows
 
 
 def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
@@ -36,6 +36,8 @@ def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
             node["type"] = types + [value]
         if value == "null" and "enum" in node and None not in node["enum"]:
             node["enum"] = node["enum"] + [None]
+    elif action == "retype":  # the types bodies send: declared ones none sends are dropped
+        node["type"] = retyped(node.get("type", []), value)
     elif action == "enum":
         node["enum"] = list(value)
     elif action == "enum_add":
@@ -58,6 +60,24 @@ def apply_patch(doc: Any, patch: tuple[str, str, Any]) -> None:
             }
             for ex in value
         }
+
+
+def retyped(declared: Any, sent: set[str]) -> list[str]:
+    """Declared types some body sends (null kept: a vendor's nullable says so), then the sent ones."""
+    declared = declared if isinstance(declared, list) else [declared]
+    kept = [t for t in declared if t == "null" or t in sent or (t == "number" and "integer" in sent)]
+    return kept + sorted(t for t in sent if not type_allows(set(kept), _SAMPLE[t]))
+
+
+_SAMPLE = {
+    "null": None,
+    "boolean": True,
+    "integer": 1,
+    "number": 1.5,
+    "string": "",
+    "array": [],
+    "object": {},
+}
 
 
 def effective_document(

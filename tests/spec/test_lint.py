@@ -28,6 +28,7 @@ EXPECTED_KINDS = {
     "response-without-schema": 4,  # video status 400/404/424, digital twin 404
     "undeclared-field": 1,  # error_message in the twin's failed examples
     "undocumented-error": 16,  # each operation (5 vendor, 11 supplement): error statuses the spec omits
+    "request-null-refused": 28,  # optional request fields of the supplement calls, typed without null
 }
 
 
