@@ -19,6 +19,9 @@ from .bodies import Example, derive, documented
 from .described_enums import DescribedEnums, bare_enum, status_enum
 from .findings import Finding, Findings
 from .lint_bodies import BodyCheck
+from .lint_prose import ProseCheck
+from .lint_statuses import StatusCheck
+from .lint_values import ValueCheck
 from .openapi import READABLE_ID, Operation
 from .pointers import join
 
@@ -47,6 +50,10 @@ class Linter:
     def run(self, operations: list[Operation]) -> list[Finding]:
         for op in operations:
             self._operation(op)
+        specs = list({id(op.spec): op.spec for op in operations}.values())
+        ProseCheck(self.findings).run(specs, operations)
+        ValueCheck(self.findings).run(operations, self.examples)
+        StatusCheck(self.findings).run(operations, self.examples)
         return self.findings.merged()
 
     # --- one operation -------------------------------------------------------------------

@@ -137,6 +137,7 @@ class Profile:
     media_links: MediaLinks | None = None
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
+    source: str = ""  # where the profile's facts come from, named in lint messages
 
     def status_class(self, status: Any) -> str | None:
         """'progress', 'success' or 'failure' for a status word, None if unknown."""
@@ -190,6 +191,7 @@ def _profile_from(data: Any, label: str) -> Profile:
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
+        source=str(data.get("source") or ""),
     )
 
 
