@@ -32,6 +32,12 @@ def known_from(profile: Any) -> str:
     return f"known (profile {profile.vendor}{', ' + profile.source if profile.source else ''})"
 
 
+def documented_in(spec: SpecFile) -> str:
+    """The label of a segment that states what a spec file says: a vendor's, or our supplement."""
+    ours = "supplement" in spec.path.parts
+    return "documented (mockserver's supplement, from the vendor's reference)" if ours else "documented"
+
+
 def descriptions(node: Any, ptr: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """Every `description` string under a node, with its pointer (examples are bodies, not prose)."""
     if depth > 64:
@@ -86,7 +92,7 @@ class ProseCheck:
                 spec,
                 ptr,
                 "prose-vs-responses",
-                f"documented: the prose says '{said}', but every operation documents only HTTP "
+                f"{documented_in(spec)}: the prose says '{said}', but every operation documents only HTTP "
                 f"{', '.join(codes)}; {known_from(spec.profile)}: {how}",
                 "none in the spec: the fake answers as the profile says; real HTTP error statuses "
                 "only with --http-errors, which is mockserver's own mapping",
@@ -122,7 +128,7 @@ class ProseCheck:
                     spec,
                     ptr,
                     "prose-vs-servers",
-                    f"documented: the prose gives the base URL {url}, but servers say "
+                    f"{documented_in(spec)}: the prose gives the base URL {url}, but servers say "
                     f"{', '.join(servers)} and the paths are {paths}{clash}",
                     "none in the spec: mockserver serves servers + paths, as the spec's paths say",
                     key=url,
@@ -142,7 +148,7 @@ class ProseCheck:
                     spec,
                     ptr,
                     "broken-link",
-                    f"documented: a link repeats a path word ({_first_doubled(text)})",
+                    f"{documented_in(spec)}: a link repeats a path word ({_first_doubled(text)})",
                     "the link with the word once, in the effective spec's description",
                     ("set", ptr, fixed),
                 )
@@ -160,7 +166,7 @@ class ProseCheck:
                         spec,
                         join(ptr, "properties", name, "description"),
                         "copied-description",
-                        f"documented: '{name}' has the description of its sibling "
+                        f"{documented_in(spec)}: '{name}' has the description of its sibling "
                         f"'{first[said.strip()]}' ('{said.strip()}')",
                         "none: descriptions are not served; the effective spec keeps the vendor's text",
                     )
@@ -174,7 +180,7 @@ class ProseCheck:
                 spec,
                 op.pointer,
                 "missing-summary",
-                f"documented: {op.method.upper()} {op.path} has no summary",
+                f"{documented_in(spec)}: {op.method.upper()} {op.path} has no summary",
                 f"none: a summary is documentation only; mockserver names the operation '{op.name}'",
             )
         for ptr, text in descriptions(raw, op.pointer):
@@ -183,7 +189,7 @@ class ProseCheck:
                     spec,
                     ptr,
                     "empty-description",
-                    f"documented: the description at {ptr} is empty",
+                    f"{documented_in(spec)}: the description at {ptr} is empty",
                     "none: a description is documentation only",
                 )
 
@@ -207,7 +213,7 @@ class ProseCheck:
                     op.spec,
                     join(op.pointer, key),
                     "prose-wrong-id",
-                    f"documented: the {key} names a '{noun} ID', but the {param.location} parameter "
+                    f"{documented_in(op.spec)}: the {key} names a '{noun} ID', but the {param.location} parameter "
                     f"'{param.name}' is {_what(param_text, param.name)}",
                     "none: prose only; the parameter's own name and description stand",
                     key=noun.lower(),

@@ -12,7 +12,7 @@ import re
 from .bodies import Example, status_of
 from .described_enums import status_enum
 from .findings import Findings
-from .lint_prose import known_from
+from .lint_prose import documented_in, known_from
 from .openapi import Operation
 from .paths import lookup
 from .pointers import join
@@ -92,7 +92,7 @@ class StatusCheck:
             op.spec,
             view.declares_object() or view.pointer,
             "failure-without-reason",
-            f"documented: status '{failures[0]}' is in the enum, but {where} declares no field for its "
+            f"{documented_in(op.spec)}: status '{failures[0]}' is in the enum, but {where} declares no field for its "
             f"reason, while {'; '.join(siblings)}",
             "none in the spec: the vendor documents no place for the reason, so a client can rely on none",
         )
@@ -117,7 +117,7 @@ class StatusCheck:
             op.spec,
             status_ptr,
             "failure-only-in-prose",
-            f"documented: the fields speak of failure ({'; '.join(said)}), but no example and no enum "
+            f"{documented_in(op.spec)}: the fields speak of failure ({'; '.join(said)}), but no example and no enum "
             "names a failure status",
             f"none in the spec: the failure word the fake serves comes from the profile ({', '.join(op.profile.failure)})",
         )
@@ -136,10 +136,10 @@ class StatusCheck:
                     op.spec,
                     join(op.pointer, "responses", str(code), "description"),
                     "status-against-meaning",
-                    f"documented: HTTP {status} '{text.strip()}' names {meaning}, which is status "
+                    f"{documented_in(op.spec)}: HTTP {status} '{text.strip()}' names {meaning}, which is status "
                     f"{right} ({RFC.get(right, 'RFC 9110')}); {self._profile_says(op, error)}",
-                    f"none in the spec: Prefer: code={status} serves the documented {status}; the "
-                    f"fake's {error} error is served as the profile says",
+                    f"none in the spec: the documented {status} is kept as the vendor wrote it; the "
+                    f"fake's own {error} error is served as the profile says",
                     key=meaning,
                 )
 

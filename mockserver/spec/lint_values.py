@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .bodies import Example
 from .findings import Findings
+from .lint_prose import documented_in
 from .openapi import Operation
 from .paths import lookup
 from .pointers import join
@@ -86,7 +87,7 @@ class ValueCheck:
                 op.spec,
                 ex.pointer,
                 "example-time-order",
-                f"documented: in example '{ex.name}', {said}",
+                f"{documented_in(op.spec)}: in example '{ex.name}', {said}",
                 self._time_repair(op, where),
                 key=where,
             )
@@ -120,7 +121,7 @@ class ValueCheck:
                 op.spec,
                 ex.pointer,
                 "placeholder-value",
-                f"documented: in example '{ex.name}', {where} is described as a URL but holds the "
+                f"{documented_in(op.spec)}: in example '{ex.name}', {where} is described as a URL but holds the "
                 f"placeholder {value!r}",
                 repair,
                 key=where,
@@ -139,7 +140,7 @@ class ValueCheck:
                     op.spec,
                     tptr,
                     "cross-spec-type",
-                    f"documented: {where} is typed number here but integer in {', '.join(integer)}; "
+                    f"{documented_in(op.spec)}: {where} is typed number here but integer in {', '.join(integer)}; "
                     "a client written for the integer documents may break on a float",
                     "none: number already accepts every integer the vendor's other documents promise",
                 )
