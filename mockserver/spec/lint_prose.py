@@ -99,8 +99,8 @@ class ProseCheck:
             )
 
     def _spec_prose(self, spec: SpecFile, ops: list[Operation]) -> Iterator[tuple[str, str]]:
-        info = spec.doc.get("info") or {}
-        if isinstance(info.get("description"), str):
+        info = spec.doc.get("info")
+        if isinstance(info, dict) and isinstance(info.get("description"), str):
             yield "/info/description", info["description"]
         for op in ops:
             if isinstance(op.raw.get("description"), str):
@@ -108,9 +108,12 @@ class ProseCheck:
 
     def _base_url(self, spec: SpecFile, ops: list[Operation]) -> None:
         """A URL on a server's host that is neither a server URL nor an operation's URL."""
-        servers = [
-            str(s.get("url", "")).rstrip("/") for s in spec.doc.get("servers") or [] if isinstance(s, dict)
-        ]
+        listed = spec.doc.get("servers")
+        servers = (
+            [str(s.get("url", "")).rstrip("/") for s in listed if isinstance(s, dict)]
+            if isinstance(listed, list)
+            else []
+        )
         hosts = {urlsplit(s).netloc for s in servers}
         full = {s + op.path for s in servers for op in ops}
         for ptr, text in self._spec_prose(spec, ops):

@@ -123,7 +123,8 @@ class StatusCheck:
         )
 
     def _against_meaning(self, op: Operation) -> None:
-        for code, response in (op.raw.get("responses") or {}).items():
+        responses = op.raw.get("responses")
+        for code, response in responses.items() if isinstance(responses, dict) else ():
             if not str(code).isdigit() or not isinstance(response, dict):
                 continue
             text = str(response.get("description") or "")
@@ -136,8 +137,8 @@ class StatusCheck:
                     op.spec,
                     join(op.pointer, "responses", str(code), "description"),
                     "status-against-meaning",
-                    f"{documented_in(op.spec)}: HTTP {status} '{text.strip()}' names {meaning}, which is status "
-                    f"{right} ({RFC.get(right, 'RFC 9110')}); {self._profile_says(op, error)}",
+                    f"{documented_in(op.spec)}: HTTP {status} '{text.strip()}' names {meaning}; "
+                    f"{RFC.get(right, 'RFC 9110')} gives it status {right}; {self._profile_says(op, error)}",
                     f"none in the spec: the documented {status} is kept as the vendor wrote it; the "
                     f"fake's own {error} error is served as the profile says",
                     key=meaning,
