@@ -153,8 +153,14 @@ def _typed_fields(op: Operation) -> Iterator[tuple[str, str, str]]:
         todo = [("", SchemaView(op.spec.resolver, ptr))]
     except KeyError:
         return
-    while todo and len(todo) < 500:
+    seen: set[str] = set()
+    for _ in range(500):  # a bound for recursive schemas: each pointer is read once
+        if not todo:
+            return
         where, view = todo.pop(0)
+        if view.pointer in seen:
+            continue
+        seen.add(view.pointer)
         for name in view.properties():
             child = view.child(name)
             if child is None:
