@@ -68,7 +68,7 @@ class Catalog:
 
     def _check_ref(self, op: Operation, ref: Ref) -> None:
         """A create call's ref names an error of its profile and a loaded catalog operation."""
-        label = op.profile.source
+        label = op.profile.label
         place = pointer("creates", op.name, "refs", ref.path)
         if ref.error not in op.profile.errors:
             raise ConfigError(

@@ -49,6 +49,19 @@ class Findings:
         if seen and seen not in self.by_place[k].seen_in:
             self.by_place[k].seen_in.append(seen)
 
+    def note(
+        self,
+        spec: SpecFile,
+        ptr: str,
+        kind: str,
+        message: str,
+        repair: str,
+        patch: tuple[str, str, Any] | None = None,
+        key: str = "",
+    ) -> None:
+        """A finding whose message is cheap to build (the rules over prose and values)."""
+        self.add(spec, ptr, kind, key, lambda: Finding(spec.label, ptr, kind, message, repair, patch))
+
     def merged(self) -> list[Finding]:
         """Every finding, its message naming the bodies it was seen in."""
         out = list(self.by_place.values())

@@ -19,7 +19,11 @@ from .bodies import Example, derive, documented
 from .described_enums import DescribedEnums, bare_enum, status_enum
 from .findings import Finding, Findings
 from .lint_bodies import BodyCheck
+from .lint_errors import empty_id_answer, undocumented_errors
+from .lint_prose import ProseCheck
 from .lint_requests import RequestNulls
+from .lint_statuses import StatusCheck
+from .lint_values import ValueCheck
 from .openapi import READABLE_ID, Operation
 from .pointers import join
 
@@ -44,11 +48,30 @@ class Linter:
         self.examples: dict[str, list[Example]] = {}
         self.bodies = BodyCheck(self.findings)
         self.enums = DescribedEnums(self.findings)
+        self.operations: list[Operation] = []
 
     def run(self, operations: list[Operation]) -> list[Finding]:
+        self.operations = operations
         for op in operations:
             self._operation(op)
+        specs = list({id(op.spec): op.spec for op in operations}.values())
+        ProseCheck(self.findings).run(specs, operations)
+        ValueCheck(self.findings).run(operations, self.examples)
+        StatusCheck(self.findings).run(operations, self.examples)
+        self._own_bodies()
         return self.findings.merged()
+
+    def _own_bodies(self) -> None:
+        """A body finding seen only in the profile's error bodies is the fake's, not the vendor's."""
+        for f in self.findings.by_place.values():
+            if f.kind in BODY_KINDS and f.seen_in and all(s.startswith("profile error") for s in f.seen_in):
+                names = ", ".join(s.removeprefix("profile error ") for s in f.seen_in)
+                f.message = (
+                    f"inferred: mockserver's own error bodies (profile errors {names}) send what the schema "
+                    f"does not allow: {f.message}; no vendor example shows an error body"
+                )
+                f.repair = f"{f.repair}, so the fake's own error bodies validate"
+                f.seen_in = []
 
     # --- one operation -------------------------------------------------------------------
     def _operation(self, op: Operation) -> None:
@@ -98,7 +121,7 @@ class Linter:
             )
 
     def _empty_id(self, op: Operation) -> None:
-        """A required id parameter that accepts '', which the vendor answers as a missing id."""
+        """A required id parameter that accepts ''; the repair says what an empty id really gets."""
         id_param = op.id_parameter
         if id_param is None or not id_param.required or "minLength" in id_param.schema:
             return
@@ -122,7 +145,7 @@ class Linter:
                 at,
                 "empty-required-id",
                 f"required {id_param.location} parameter '{id_param.name}' names the resource but allows ''",
-                "minLength 1: an empty id is answered as a missing one",
+                f"minLength 1 in the effective spec; {empty_id_answer(op, id_param, self.operations)}",
                 patch,
             ),
         )
@@ -189,7 +212,7 @@ class Linter:
         """Responses with no body schema, and vendor errors the spec does not document."""
         codes = {str(c) for c in responses}
         self._without_schema(op, codes)
-        self._undocumented_errors(op, codes)
+        undocumented_errors(self.findings, op, codes, op.profile.error_schema)
         for err in op.profile.errors.values():
             if err.status == 200 and "200" in codes:
                 self.bodies.check(
@@ -218,48 +241,3 @@ class Linter:
                         ("content", rptr, copy.deepcopy(profile.error_schema)),
                     ),
                 )
-
-    def _undocumented_errors(self, op: Operation, codes: set[str]) -> None:
-        spec, profile = op.spec, op.profile
-        statuses, switched = _missing_statuses(op, codes)
-        if not statuses:
-            return
-        responses_ptr = join(op.pointer, "responses")
-        listed = ", ".join(
-            f"{s} ({'/'.join(n)}{', with --http-errors' if s in switched else ''})"
-            for s, n in sorted(statuses.items())
-        )
-        added = {
-            str(s): {"description": ", ".join(n), "content": json_content(profile.error_schema)}
-            for s, n in sorted(statuses.items())
-        }
-        self.findings.add(
-            spec,
-            responses_ptr,
-            "undocumented-error",
-            "",
-            lambda: Finding(
-                spec.label,
-                responses_ptr,
-                "undocumented-error",
-                f"the vendor answers HTTP {listed}, which the spec does not document",
-                f"added those responses with the {profile.vendor} error envelope from the vendor profile",
-                ("merge", responses_ptr, added),
-            ),
-        )
-
-
-def _missing_statuses(op: Operation, codes: set[str]) -> tuple[dict[int, list[str]], set[int]]:
-    """HTTP statuses the vendor's errors use that the spec lacks, with the errors' names.
-
-    The second set holds the statuses served only under --http-errors.
-    """
-    statuses: dict[int, list[str]] = {}
-    switched: set[int] = set()
-    for err in op.profile.errors.values():
-        for status in {err.status, err.http_status or err.status}:
-            if str(status) not in codes:
-                statuses.setdefault(status, []).append(err.name)
-                if status != err.status:
-                    switched.add(status)
-    return statuses, switched

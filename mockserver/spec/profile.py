@@ -144,7 +144,8 @@ class Profile:
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
     account: Account = field(default_factory=lambda: Account(name="generic"))
-    source: str = ""  # the profile file, for messages about it
+    source: str = ""  # where the profile's facts come from, named in lint messages
+    label: str = ""  # the profile file, for messages about it
 
     def status_class(self, status: Any) -> str | None:
         """'progress', 'success' or 'failure' for a status word, None if unknown."""
@@ -200,7 +201,8 @@ def _profile_from(data: Any, label: str) -> Profile:
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
         account=account_of(data.get("account"), vendor, label),
-        source=label,
+        source=str(data.get("source") or ""),
+        label=label,
     )
 
 
@@ -292,7 +294,7 @@ def _accounts(profiles: Any) -> dict[str, Account]:
         account, first = profile.account, out.setdefault(profile.account.name, profile.account)
         if first.credit != account.credit:
             raise ConfigError(
-                profile.source,
+                profile.label,
                 "/account/credit",
                 f"account '{account.name}' starts at {account.credit} here but at {first.credit} in another profile",
                 "give profiles that share an account the same credit",
