@@ -23,7 +23,7 @@ from .options import DEFAULT_SCENARIOS, Options
 from .registry import RegistryResponder
 from .render import Rendered
 from .responder import Responder
-from .scenario import Scenario, default_scenario, fuzz_scenario, pollable
+from .scenario import Scenario, default_scenario, fuzz_scenario
 from .scenario_file import ScenarioLoader
 from .selection import Selection
 from .store import Store
@@ -38,9 +38,11 @@ class Fake:
         self.catalog = catalog or Catalog(options.specs_dir)
         loaded = self._library()
         self.store: Store = MemoryStore(options.timeline_cap, options.journal_size)
+        # every operation that names a resource gets one (a DELETE by id too, not only a poll)
         defaults = {
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
-            for op in pollable(self.catalog)
+            for op in self.catalog.operations.values()
+            if op.id_parameter is not None
         }
         self.selection = Selection(self.store, defaults, self.catalog.operations)
         for scenario in [*defaults.values(), fuzz_scenario(), *loaded]:
