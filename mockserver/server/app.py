@@ -26,7 +26,7 @@ from . import admin, media
 from .delivery import Dispatcher
 from .endpoints import VendorEndpoint
 from .faults import drop, remember
-from .router import RawRoute, VendorFirst, VendorRouter
+from .router import RawRoute, VendorFirst, VendorRouter, route_path
 
 
 class MockApp(Starlette):
@@ -104,7 +104,7 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(
             {"error": f"method {request.method} not allowed on {request.url.path}"},
             status_code=405,
-            headers=getattr(exc, "headers", None),
+            headers=_allow(request) or getattr(exc, "headers", None),
         )
     return JSONResponse(
         {"error": f"no route {request.method} {request.url.path}", "hint": "GET /__mock/routes lists them"},
@@ -133,3 +133,16 @@ def create_app(
     elif scenarios_dir is not True:
         options["scenarios_dir"] = Path(scenarios_dir)
     return MockApp(Fake(Options(**options), catalog))
+
+
+def _allow(request: Request) -> dict[str, str] | None:
+    """Every method the path takes: Starlette's 405 names only the first route's, and one vendor
+    path can carry several operations (GET and DELETE /v3/videos/{video_id})."""
+    path = route_path(request.scope) if request.scope.get("root_path") else request.scope["path"]
+    methods = {
+        m
+        for route in request.app.router.routes
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path)
+        for m in route.methods
+    }
+    return {"Allow": ", ".join(sorted(methods))} if methods else None

@@ -27,7 +27,9 @@ EXPECTED_KINDS = {
     "empty-required-id": 5,  # every operation's id parameter is a plain string
     "response-without-schema": 4,  # video status 400/404/424, digital twin 404
     "undeclared-field": 1,  # error_message in the twin's failed examples
-    "undocumented-error": 16,  # each operation (5 vendor, 11 supplement): error statuses the spec omits
+    # each operation (5 vendor, 34 supplement): error statuses the spec omits; HeyGen v3 documents
+    # only the statuses its pages name per operation, JoggAI documents none (errors come as HTTP 200)
+    "undocumented-error": 39,
 }
 
 
@@ -76,6 +78,8 @@ def _served_bodies(catalog):
     for op in catalog.operations.values():
         for ex in catalog.examples[op.name].values():
             yield op, ex.status_code, ex.body, f"example {ex.name}"
+        if op.spec.doc.get("x-mock-profile", op.vendor) != op.vendor:
+            continue  # the spec's own profile (heygen_v3) is not loaded yet: these are not its errors
         for err in op.profile.errors.values():
             for status in {err.status, err.http_status or err.status}:
                 yield op, status, err.render("detail"), f"error {err.name}"
@@ -140,7 +144,7 @@ def test_lint_human_cli():
     result = run_cli("lint")
     assert result.returncode == 0
     assert "example-outside-enum" in result.stdout
-    assert f"{sum(EXPECTED_KINDS.values())} findings in 9 specs" in result.stdout
+    assert f"{sum(EXPECTED_KINDS.values())} findings in 19 specs" in result.stdout
 
 
 def test_effective_spec_exported_and_served(client):
