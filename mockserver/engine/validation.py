@@ -83,8 +83,15 @@ class RequestValidator:
                 schema = normalize_31(op.spec.resolver.inline(self.body_pointer))
             except KeyError:
                 schema = None
-            self.body = jsonschema_rs.validator_for(schema) if schema is not None else None
-        self.tolerant = jsonschema_rs.validator_for(tolerant) if tolerant is not None and self.body else None
+            # formats too (`format: uri` on a webhook_url): a declared format is part of the contract
+            self.body = (
+                jsonschema_rs.validator_for(schema, validate_formats=True) if schema is not None else None
+            )
+        self.tolerant = (
+            jsonschema_rs.validator_for(tolerant, validate_formats=True)
+            if tolerant is not None and self.body
+            else None
+        )
         self.params: list[tuple[Parameter, Any]] = []
         for p in op.parameters:
             compiled = jsonschema_rs.validator_for(p.schema) if p.schema and not _any_text(p.schema) else None

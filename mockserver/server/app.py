@@ -21,12 +21,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..engine.fake import Fake
 from ..engine.options import Options
 from ..spec.catalog import Catalog
-from ..spec.openapi import ADMIN_PREFIX
+from ..spec.openapi import ADMIN_PREFIX, Operation, route_shape
 from . import admin, media
 from .delivery import Dispatcher
-from .endpoints import VendorEndpoint
+from .endpoints import SharedRoute, VendorEndpoint
 from .faults import drop, remember
-from .router import RawRoute, VendorFirst, VendorRouter
+from .router import RawRoute, VendorFirst, VendorRouter, route_path
 
 
 class MockApp(Starlette):
@@ -86,16 +86,27 @@ def ended_quietly(scope: Scope) -> bool:
 
 
 def vendor_routes(fake: Fake) -> list[Route]:
-    """One endpoint per operation; calls with a request body read it."""
-    return [
-        RawRoute(
-            op.path,
-            VendorEndpoint(op.name, fake, reads_body="requestBody" in op.raw),
-            methods=[op.method.upper()],
-            name=op.name,
+    """Each operation at the root (`/v2/voices`) and under its vendor's prefix (`/joggai/v2/voices`).
+
+    Two vendors may serve the same route (HeyGen's and JoggAI's `GET /v2/voices`): at the root such a
+    route goes by the request's Host (a vendor host, as behind a proxy), else it says which prefixes to
+    use; under a prefix it is always the vendor's own. Calls with a request body read it.
+    """
+    endpoints: dict[str, VendorEndpoint] = {}
+    shared: dict[tuple[str, str], list[Operation]] = {}
+    for op in fake.catalog.operations.values():
+        endpoints[op.name] = VendorEndpoint(op.name, fake, reads_body="requestBody" in op.raw)
+        shared.setdefault((op.method, route_shape(op.path)), []).append(op)
+    routes: list[Route] = []
+    for (method, _), ops in shared.items():
+        at_root = endpoints[ops[0].name] if len(ops) == 1 else SharedRoute(ops, endpoints)
+        routes.append(RawRoute(ops[0].path, at_root, methods=[method.upper()], name=ops[0].name))
+    for op in fake.catalog.operations.values():
+        path = op.profile.prefix + op.path
+        routes.append(
+            RawRoute(path, endpoints[op.name], methods=[op.method.upper()], name=f"{op.name} {path}")
         )
-        for op in fake.catalog.operations.values()
-    ]
+    return routes
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -104,7 +115,7 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(
             {"error": f"method {request.method} not allowed on {request.url.path}"},
             status_code=405,
-            headers=getattr(exc, "headers", None),
+            headers=_allow(request) or getattr(exc, "headers", None),
         )
     return JSONResponse(
         {"error": f"no route {request.method} {request.url.path}", "hint": "GET /__mock/routes lists them"},
@@ -133,3 +144,16 @@ def create_app(
     elif scenarios_dir is not True:
         options["scenarios_dir"] = Path(scenarios_dir)
     return MockApp(Fake(Options(**options), catalog))
+
+
+def _allow(request: Request) -> dict[str, str] | None:
+    """Every method the path takes: Starlette's 405 names only the first route's, and one vendor
+    path can carry several operations (GET and DELETE /v3/videos/{video_id})."""
+    path = route_path(request.scope) if request.scope.get("root_path") else request.scope["path"]
+    methods = {
+        m
+        for route in request.app.router.routes
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path)
+        for m in route.methods
+    }
+    return {"Allow": ", ".join(sorted(methods))} if methods else None

@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 from ..engine.answer import Answer, Request
 from ..engine.fake import Fake
 from ..engine.render import dump
+from ..spec.openapi import Operation
 from .bodies import CLOSE, read_body
 from .faults import send_fault
 
@@ -89,6 +90,34 @@ def with_headers(head: Head, headers: dict[str, str]) -> Head:
     own = [(k.lower().encode("latin-1", "replace"), v.encode("utf-8", "replace")) for k, v in headers.items()]
     names = {k for k, _ in own}
     return [h for h in head if h[0] not in names] + own
+
+
+class SharedRoute:
+    """A route two vendors serve (`GET /v2/voices`), at the root: the vendor whose host the request
+    names (`Host: api.jogg.ai`, as behind a proxy or a hosts-file entry), else one line naming each
+    vendor's prefix, where the route is that vendor's alone. Never one vendor's body for another's client."""
+
+    def __init__(self, ops: list[Operation], endpoints: dict[str, VendorEndpoint]) -> None:
+        self.by_host = {host: endpoints[op.name] for op in ops for host in op.profile.hosts}
+        self.prefixes = [op.profile.prefix + op.path for op in ops]
+        self.vendors = [op.vendor for op in ops]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        _, headers = read_request(scope)
+        host = headers.get("host", "").rsplit(":", 1)[0] if "]" not in headers.get("host", "") else ""
+        endpoint = self.by_host.get(host.lower())
+        if endpoint is not None:
+            await endpoint(scope, receive, send)
+            return
+        body = {
+            "error": f"{scope['method']} {scope['path']} is served by {' and '.join(self.vendors)}: "
+            f"use a vendor's prefix as your base URL ({', '.join(self.prefixes)}), or send its Host",
+            "routes": self.prefixes,
+        }
+        payload = dump(body)
+        head = [JSON, (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": 404, "headers": head})
+        await send({"type": "http.response.body", "body": payload})
 
 
 def base_url(scope: Scope, headers: dict[str, str]) -> str:

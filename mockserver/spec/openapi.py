@@ -233,13 +233,13 @@ class _Operations:
 
     def __init__(self) -> None:
         self.all: list[Operation] = []
-        self.claimed: dict[tuple[str, str], Operation] = {}
+        self.claimed: dict[tuple[str, str, str], Operation] = {}
         self.names: dict[str, Operation] = {}
 
     def add(self, spec: SpecFile, method: str, api_path: str, path_ptr: str) -> None:
         op_ptr = join(path_ptr, method)
         raw = spec.resolver.follow(op_ptr)[1]
-        key = (method, _route_shape(api_path))
+        key = (spec.profile.prefix, method, route_shape(api_path))  # vendors' paths may coincide
         if key in self.claimed:
             other = self.claimed[key]
             raise ConfigError(
@@ -278,6 +278,6 @@ class _Operations:
         return name
 
 
-def _route_shape(path: str) -> str:
+def route_shape(path: str) -> str:
     """Paths that differ only in parameter names clash: /a/{x} and /a/{y}."""
     return re.sub(r"\{[^}]*\}", "{}", path)

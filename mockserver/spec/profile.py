@@ -7,6 +7,7 @@ these facts from here instead of branching on the vendor's name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,9 @@ class Profile:
     media_links: MediaLinks | None = None
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
+    # Where the vendor's routes are also served (`/heygen/v2/voices`): the base URL a client swaps in when
+    # two vendors share a path (HeyGen's and JoggAI's `GET /v2/voices`). Vendors of one API share one.
+    prefix: str = ""
     account: Account = field(default_factory=lambda: Account(name="generic"))
     source: str = ""  # where the profile's facts come from, named in lint messages
     label: str = ""  # the profile file, for messages about it
@@ -200,10 +204,27 @@ def _profile_from(data: Any, label: str) -> Profile:
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
+        prefix=_prefix(data.get("prefix"), vendor, label),
         account=account_of(data.get("account"), vendor, label),
         source=str(data.get("source") or ""),
         label=label,
     )
+
+
+PREFIX = re.compile(r"^/[A-Za-z0-9_-]+$")
+
+
+def _prefix(raw: Any, vendor: str, label: str) -> str:
+    """The vendor's route prefix: `prefix:` in the profile, else `/<vendor>`; one path word."""
+    prefix = f"/{vendor}" if raw is None else raw
+    if not isinstance(prefix, str) or not PREFIX.match(prefix) or prefix in ("/__mock", "/__media"):
+        raise ConfigError(
+            label,
+            "/prefix",
+            f"route prefix {prefix!r} is not one path word like '/heygen' (nor the fake's own)",
+            "write 'prefix: /heygen' (letters, digits, '_' or '-')",
+        )
+    return prefix
 
 
 def _need(data: Any, key: str, label: str) -> Any:

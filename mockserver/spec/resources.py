@@ -163,7 +163,7 @@ def _paging(raw: Any, res: Resource) -> Paging:
         raise res.fail(
             "paging/token", "token paging without 'token'", "name the query parameter: 'token: token'"
         )
-    if style == "page" and paging.page is None:
+    if style == "page" and paging.page is None and paging.size is not None:  # without a size: one page
         raise res.fail("paging/page", "page paging without 'page'", "name the query parameter: 'page: page'")
     if (paging.default is not None or paging.max is not None) and paging.size is None:
         raise res.fail(

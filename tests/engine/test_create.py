@@ -22,6 +22,8 @@ VIDEO = {
 JOGG = {
     "avatar": {"avatar_type": 0, "avatar_id": 81},
     "voice": {"type": "script", "voice_id": "en-US-1", "script": "Hi"},
+    "aspect_ratio": "portrait",
+    "screen_style": 1,
 }
 
 

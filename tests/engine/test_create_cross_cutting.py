@@ -13,6 +13,8 @@ CREATE = "/v2/create_video_from_avatar"
 BODY = {
     "avatar": {"avatar_type": 0, "avatar_id": 81},
     "voice": {"type": "script", "voice_id": "en-US-1", "script": "Hello"},
+    "aspect_ratio": "portrait",
+    "screen_style": 1,
 }
 OP = "joggai.post_create_video_from_avatar"
 

@@ -261,3 +261,36 @@ def test_updated_at_follows_the_clock_on_a_repeated_body(virtual_client):
     assert later["updated_at"] == first["updated_at"] + 30
     assert later["created_at"] == first["created_at"]
     assert still_later == still and still["updated_at"] is None
+
+
+def test_405_allow_names_every_method_of_the_path(client):
+    # GET and DELETE /v3/videos/{video_id} are two operations on one path; GET and POST /v3/videos too
+    assert client.put("/v3/videos/abc", headers=KEY).headers["allow"] == "DELETE, GET, HEAD"
+    assert client.put("/v3/videos", headers=KEY).headers["allow"] == "GET, HEAD, POST"
+
+
+def test_delete_by_id_answers_its_example_not_a_500(client):
+    r = client.delete("/v3/videos/abc", headers=KEY)
+    assert r.status_code == 200
+    assert r.json() == {"data": {"id": "abc", "deleted": True}}
+
+
+def test_a_declared_body_format_is_checked(client):
+    body = {
+        "product_id": "p1",
+        "video_spec": {"length": "30"},
+        "avatar": {"id": 1},
+        "voice": {"id": "v"},
+        "audio": {"music_id": 1},
+        "script": {"style": "Storytime", "language": "english"},
+    }
+    ok = client.post(
+        "/v2/create_video_from_product", json={**body, "webhook_url": "https://a.example/h"}, headers=KEY
+    )
+    assert ok.json()["code"] == 0
+    bad = client.post("/v2/create_video_from_product", json={**body, "webhook_url": "not a url"}, headers=KEY)
+    assert bad.json() == {
+        "code": 40000,
+        "msg": 'Parameter error: request body: "not a url" is not a "uri"',
+        "data": None,
+    }

@@ -133,6 +133,8 @@ def _served_bodies(catalog):
     for op in catalog.operations.values():
         for ex in catalog.examples[op.name].values():
             yield op, ex.status_code, ex.body, f"example {ex.name}"
+        if op.spec.doc.get("x-mock-profile", op.vendor) != op.vendor:
+            continue  # the spec's own profile (heygen_v3) is not loaded yet: these are not its errors
         for err in op.profile.errors.values():
             for status in {err.status, err.http_status or err.status}:
                 yield op, status, err.render("detail"), f"error {err.name}"
