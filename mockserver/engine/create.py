@@ -32,7 +32,7 @@ class CreateResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, None)
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             answer = self.own_step(request, now, entry)
         if answer is None:

@@ -14,6 +14,8 @@ from ..spec.bodies import Example
 from ..spec.openapi import Operation
 from ..spec.paths import lookup
 from .answer import Answer, Request
+from .prefer import documented_only, parse_prefer
+from .prefer import prefer as choose
 from .render import Template
 from .scenario import Step
 from .selection import UnknownScenario
@@ -25,16 +27,6 @@ if TYPE_CHECKING:
     from .fake import Fake
 
 TERMINAL = ("success", "failure")
-
-
-def parse_prefer(value: str) -> dict[str, str]:
-    """Prism's `Prefer: code=404, example=Failed` header, as a dict."""
-    out: dict[str, str] = {}
-    for part in value.replace(";", ",").split(","):
-        key, sep, val = part.partition("=")
-        if sep:
-            out[key.strip().lower()] = val.strip().strip('"')
-    return out
 
 
 class Responder:
@@ -54,6 +46,7 @@ class Responder:
         self.id_param = op.id_parameter
         # only a create call's status operation has jobs to watch: others skip the look on each poll
         self.watched = any(c.status == op.name and c.events for c in op.profile.creates.values())
+        self.documented_only = documented_only(self)  # what `Prefer: code=` makes from the spec alone
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -140,6 +133,15 @@ class Responder:
             return self.error("invalid_parameter", "; ".join(v.message for v in violations)), None
         return None, body
 
+    def preferred(self, request: Request, now: float, entry: dict[str, Any]) -> Answer | None:
+        """A call that keeps no timeline (a create, the webhook registry) still answers `Prefer`,
+        once, changing nothing: no job starts, no endpoint is kept."""
+        asked = parse_prefer(request.headers["prefer"]) if "prefer" in request.headers else {}
+        if "example" not in asked and "code" not in asked:
+            return None
+        rid = entry["id"] or self.fake.store.mint_id()
+        return choose(self, asked, rid, now, now, request.base)
+
     # --- timeline ---------------------------------------------------------------------------
     def on_timeline(self, request: Request, rid: str, now: float, entry: dict[str, Any]) -> Answer:
         fake, op = self.fake, self.op
@@ -153,7 +155,7 @@ class Responder:
             if "example" in prefer or "code" in prefer:
                 timeline = self.look(key, now, header) if looking else self.begin(key, now, header)
                 entry["scenario"] = timeline.scenario.name
-                return self.prefer(prefer, rid, timeline.first_seen, now, request.base)
+                return choose(self, prefer, rid, timeline.first_seen, now, request.base)
             if looking:  # a HEAD answers as a GET would, taking no poll and starting no timeline
                 timeline = self.look(key, now, header)
                 taken = (timeline, *timeline.peek(now))
@@ -199,42 +201,6 @@ class Responder:
             400,
             {"error": f"unknown scenario '{exc.name}' for {self.op.name}", "valid_scenarios": valid},
             error="unknown-scenario",
-        )
-
-    def prefer(self, prefer: dict[str, str], rid: str, created: float, now: float, base: str) -> Answer:
-        """Prism's one-off pick of an example or a status code; the timeline does not move."""
-        if "example" in prefer:
-            example = self.examples.get(prefer["example"])
-            if example is None:
-                return Answer(
-                    400,
-                    {
-                        "error": f"unknown example '{prefer['example']}' for {self.op.name}",
-                        "valid_examples": list(self.examples),
-                    },
-                    error="unknown-example",
-                )
-            return self.example(example, rid, created, now, base)
-        return self.prefer_code(prefer["code"], rid, created, now, base)
-
-    def prefer_code(self, code: str, rid: str, created: float, now: float, base: str) -> Answer:
-        matching = [e for e in self.examples.values() if str(e.status_code) == code]
-        success = self.fake.catalog.by_class(self.op, "success")
-        for example in [e for e in success if e in matching] + matching:
-            return self.example(example, rid, created, now, base)
-        http_errors = self.fake.options.http_errors
-        number = int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
-        err = self.op.profile.error_for_status(number, http_errors) if number is not None else None
-        if err is not None:
-            return self.error(err.name)
-        valid = sorted(
-            {str(e.status_code) for e in self.examples.values()}
-            | {str(e.status_for(http_errors)) for e in self.op.profile.errors.values()}
-        )
-        return Answer(
-            400,
-            {"error": f"no response with code '{code[:20]}' for {self.op.name}", "valid_codes": valid},
-            error="unknown-code",
         )
 
     # --- render -----------------------------------------------------------------------------

@@ -134,6 +134,42 @@ def derive(op: Operation, enum_values: list[str]) -> list[Example]:
     return derived
 
 
+def undocumented_body(op: Operation, code: str) -> Example | None:
+    """A body for a documented response the vendor gave no example: its schema-level examples,
+    or else the profile's error envelope with the response's description as the message."""
+    try:
+        rptr, response = op.spec.resolver.follow(join(op.pointer, "responses", code))
+    except KeyError:
+        return None
+    if not code.isdigit() or not isinstance(response, dict):
+        return None
+    schema_ptr = join(rptr, "content", "application/json", "schema")
+    try:
+        body = SchemaView(op.spec.resolver, schema_ptr).assemble()
+    except KeyError:
+        body = None
+    if not isinstance(body, dict) or not body:
+        said = str(response.get("description") or "").strip() or f"HTTP {code}"
+        body = _envelope(op.profile.error_schema, int(code), said)
+        schema_ptr = rptr
+    return Example(code, int(code), body, schema_ptr, derived=True)
+
+
+def _envelope(schema: dict[str, Any], code: int, message: str) -> dict[str, Any]:
+    """The vendor's error envelope filled in: integers take the HTTP code, strings the message."""
+    out: dict[str, Any] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        kinds = prop.get("type") if isinstance(prop, dict) else None
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "integer" in kinds or "number" in kinds:
+            out[name] = code
+        elif "string" in kinds:
+            out[name] = message
+        else:
+            out[name] = None
+    return out
+
+
 def _drop_uris(body: Any, view: SchemaView) -> None:
     """Results exist only once a job succeeds: URL fields go, URL lists become empty."""
     if not isinstance(body, dict):
