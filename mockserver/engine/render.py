@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..spec.paths import present, replaced
+from ..spec.paths import lookup, present, replaced
 from ..spec.profile import Profile
 from .sendable import sendable
 
@@ -46,7 +46,10 @@ def marked(body: Any, profile: Profile, media: bool) -> Any:
             body = replaced(body, path, f"{_MARK}updated\x00")
     if media:
         for path, asset in profile.media.items():
-            if present(body, path):
+            found = lookup(body, path)
+            if isinstance(found, list):  # a list of links (JoggAI's photos): each item links the asset
+                body = replaced(body, path, [f"{_MARK}media:{asset}\x00" for _ in found])
+            elif found is not None:
                 body = replaced(body, path, f"{_MARK}media:{asset}\x00")
     return body
 
