@@ -50,7 +50,7 @@ def test_library_covers_every_operation_and_failure():
         "malformed-once",
     } <= names
     assert next(s for s in SHIPPED if s.name == "heygen-training-failed").inferred
-    assert len(CASES) == 11 + 12 * 5  # operation scenarios, then cross-cutting ones on each operation
+    assert len(CASES) == 15 + 12 * 5  # operation scenarios (4 of vendor reality), then cross-cutting ones
 
 
 def poll(client, op_name, rid, scenario=None):

@@ -7,7 +7,7 @@ from ..conftest import ALL_OPERATIONS, KEY
 
 def test_scenarios_listed_and_filtered(client):
     all_ = client.get("/__mock/scenarios").json()
-    assert len(all_) == 31  # 5 defaults, fuzz, 25 shipped
+    assert len(all_) == 35  # 5 defaults, fuzz, 29 shipped
     video = client.get("/__mock/scenarios", params={"operation": "heygen.video_status"}).json()
     names = {s["name"] for s in video}
     assert "heygen-video-too-long" in names and "not-found" in names and "joggai-video-failed" not in names
