@@ -172,15 +172,14 @@ class Responder:
         entry["step"] = index
         if self.watched and not looking:
             fake.endings.polled(key, now)
+        # a finished job's updated_at is when it finished, not this poll
+        ended = timeline.step_started if self.outcome(step) in TERMINAL else None
+        created, polls = timeline.first_seen, timeline.polls
         if step.delay is None:
-            return self.step(
-                step, rid, timeline.first_seen, now, request.base, timeline.polls, request.headers
-            )
+            return self.step(step, rid, created, now, request.base, polls, request.headers, ended)
         delay = step.delay.draw(fake.rng)
         sent = now if fake.clock.virtual else now + delay  # a virtual clock records a delay, never sleeps it
-        answer = self.step(
-            step, rid, timeline.first_seen, sent, request.base, timeline.polls, request.headers
-        )
+        answer = self.step(step, rid, created, sent, request.base, polls, request.headers, ended)
         answer.delay = delay
         return answer
 
@@ -213,18 +212,20 @@ class Responder:
         base: str,
         polls: int = 0,
         headers: dict[str, str] | None = None,
+        ended: float | None = None,
     ) -> Answer:
-        """The answer a step gives; every body goes through the one renderer."""
+        """The answer a step gives; every body goes through the one renderer. `ended`: when the job
+        this step finishes ended, so its `updated_at` stays put however often it is polled."""
         if step.kind == "example":
-            return self.example(self.examples[step.value], rid, created, now, base, step.headers)
+            return self.example(self.examples[step.value], rid, created, now, base, step.headers, ended)
         if step.kind == "outcome":
-            return self.example(self.outcome_example(step), rid, created, now, base, step.headers)
+            return self.example(self.outcome_example(step), rid, created, now, base, step.headers, ended)
         if step.kind == "error":
             answer = self.error(step.value)
             answer.headers.update(step.headers)
             return answer
         if step.kind == "status":
-            return self.fresh(int(step.value), step.body, rid, created, now, base, dict(step.headers))
+            return self.fresh(int(step.value), step.body, rid, created, now, base, dict(step.headers), ended)
         if step.kind == "fuzz":
             seed = (headers or {}).get("x-mock-seed") or str(self.fake.options.seed or 0)
             rnd = random.Random(f"{seed}:{rid}:{polls}")
@@ -249,27 +250,36 @@ class Responder:
         now: float,
         base: str,
         headers: dict[str, str] | None = None,
+        ended: float | None = None,
     ) -> Answer:
         template = self.templates[example.name]
-        key = template.key(rid, created, now, base)
+        key = template.key(rid, created, now, base, ended)
         assert key is not None
         rendered = self.fake.rendered
         payload = rendered.get(key)
         if payload is None:
             link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
-            payload = rendered.put(key, template.render(rid, created, now, link))
+            payload = rendered.put(key, template.render(rid, created, now, link, ended))
         extra = dict(headers) if headers else {}
         if example.derived:
             extra["x-mock-derived"] = "true"
         return Answer(example.status_code, None, extra, None, None, payload, 0.0, None, None, example.name)
 
     def fresh(
-        self, status: int, body: Any, rid: str, created: float, now: float, base: str, headers: dict[str, str]
+        self,
+        status: int,
+        body: Any,
+        rid: str,
+        created: float,
+        now: float,
+        base: str,
+        headers: dict[str, str],
+        ended: float | None = None,
     ) -> Answer:
         """A body made for this request (status, fuzz, fault), rendered like an example."""
         template = Template(None, body, self.op.profile, self.media)
         link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
-        return Answer(status, None, headers, payload=template.render(rid, created, now, link))
+        return Answer(status, None, headers, payload=template.render(rid, created, now, link, ended))
 
     def error(self, name: str, detail: str = "") -> Answer:
         err = self.op.profile.errors[name]
