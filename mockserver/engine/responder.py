@@ -295,7 +295,9 @@ class Responder:
         if step.kind in ("example", "outcome", "status"):
             status = int(step.value) if step.kind == "status" else self.step_example(step).status_code
             if status == 200:
-                body = self.step_value(step, "", 0.0, 0.0, None)
+                body = (
+                    step.body if step.kind == "status" else self.step_example(step).body
+                )  # the word, unrendered
                 cls = self.op.profile.status_class(lookup(body, self.op.profile.status_field))
                 word = cls if cls in TERMINAL else None
         step.ends[self.op.name] = word

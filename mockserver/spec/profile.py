@@ -134,6 +134,7 @@ class Profile:
     errors: dict[str, VendorError]
     creates: dict[str, CreateCall] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)  # body field -> asset served by the fake
+    unsigned_media: set[str] = field(default_factory=set)  # assets linked plainly, as the vendor does
     media_links: MediaLinks | None = None
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
@@ -186,11 +187,22 @@ def _profile_from(data: Any, label: str) -> Profile:
         error_schema=need("error_schema"),
         errors=errors,
         creates=_creates(data.get("creates") or {}),
-        media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
+        media={str(k): _asset(v) for k, v in (data.get("media") or {}).items()},
+        unsigned_media={_asset(v) for v in (data.get("media") or {}).values() if _unsigned(v)},
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
     )
+
+
+def _asset(entry: Any) -> str:
+    """A media entry is an asset name, or `{asset: NAME, signed: false}` for a link the vendor
+    serves without a signature (HeyGen's caption and GIF links)."""
+    return str(entry.get("asset")) if isinstance(entry, dict) else str(entry)
+
+
+def _unsigned(entry: Any) -> bool:
+    return isinstance(entry, dict) and entry.get("signed") is False
 
 
 def _need(data: Any, key: str, label: str) -> Any:

@@ -19,3 +19,27 @@ def test_a_finished_jobs_updated_at_freezes_when_it_ended(virtual_client):
     c.post("/__mock/clock/advance", json={"seconds": 500})
     again = c.get(TRAIN + "g1", headers=h).json()["data"]
     assert again["updated_at"] == done["updated_at"]
+
+
+def completed_video(client) -> dict:
+    r = client.get("/v1/video_status.get", params={"video_id": "v1"}, headers={**KEY, "Prefer": "code=200"})
+    return r.json()["data"]
+
+
+def test_the_captioned_video_is_a_link_of_its_own(client):
+    data = completed_video(client)
+    assert data["video_url_caption"] != data["video_url"]
+    assert "/caption.mp4?" in data["video_url_caption"]
+    got = client.get(data["video_url_caption"])
+    assert (got.status_code, got.headers["content-type"]) == (200, "video/mp4")
+
+
+def test_caption_and_gif_links_are_unsigned_like_heygens(client):
+    data = completed_video(client)
+    for field, kind in (("caption_url", "text/x-ssa"), ("gif_url", "image/gif")):
+        assert "?" not in data[field] and "Signature" not in data[field], data[field]
+        got = client.get(data[field])
+        assert (got.status_code, got.headers["content-type"].split(";")[0]) == (200, kind)
+    assert "Signature=" in data["video_url"]  # the video stays signed
+    unsigned_video = data["video_url"].split("?")[0]
+    assert client.get(unsigned_video).status_code == 403
