@@ -284,7 +284,10 @@ class Responder:
     def error(self, name: str, detail: str = "") -> Answer:
         err = self.op.profile.errors[name]
         status = err.status_for(self.fake.options.http_errors)
-        return Answer(status, err.render(detail), dict(err.headers), error=name)
+        headers = dict(err.headers)
+        if err.inferred_on(self.op.name):  # the vendor documents no such answer here
+            headers["x-mock-inferred"] = "true"
+        return Answer(status, err.render(detail), headers, error=name)
 
     # --- endings ----------------------------------------------------------------------------
     def outcome(self, step: Step) -> str | None:

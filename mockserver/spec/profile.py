@@ -47,6 +47,11 @@ class VendorError:
     headers: dict[str, str] = field(default_factory=dict)
     http_status: int | None = None
     inferred: bool = False
+    documented_for: list[str] = field(default_factory=list)  # else inferred on other operations
+
+    def inferred_on(self, operation: str) -> bool:
+        """The vendor documents no such answer for this operation: the fake marks it inferred."""
+        return self.inferred or bool(self.documented_for) and operation not in self.documented_for
 
     def status_for(self, http_errors: bool) -> int:
         return self.http_status if http_errors and self.http_status else self.status
@@ -229,6 +234,7 @@ def _errors(raw_errors: Any, label: str) -> dict[str, VendorError]:
             headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
             http_status=spec.get("http_status"),
             inferred=bool(spec.get("inferred", False)),
+            documented_for=[str(o) for o in spec.get("documented_for") or []],
             transient=bool(spec.get("transient", False)),
         )
         for name, spec in raw_errors.items()
