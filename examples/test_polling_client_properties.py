@@ -35,7 +35,8 @@ def test_any_timeline_ends_well(mockserver, data):
         outcome = exc
     polls = len(mockserver.requests(operation, "job"))
     assert 1 <= polls <= MAX_POLLS
-    final = timeline["steps"][-1]["example"].lower()
+    last = timeline["steps"][-1]  # an example by name, or a vendor-reality status body
+    final = str(last["example"] if "example" in last else last["body"]["data"]["status"]).lower()
     if isinstance(outcome, Finished):
         assert outcome.status in HEYGEN.done
     elif isinstance(outcome, RenderError):

@@ -69,3 +69,33 @@ def test_serve_flags_add_or_replace(tmp_path):
         out, _ = server.stop()
         counts.append(out.split(" scenarios,")[0].rsplit(" ", 1)[-1])
     assert counts == [str(SHIPPED + 1), "13"]  # 11 operation defaults, fuzz, and yours
+
+
+# Vendor reality: statuses the vendors send besides the documented ones, each scenario citing its source.
+REALITY = {
+    "joggai-video-success-spelling": ("/v2/avatar_video/r1", {}, "success"),
+    "joggai-video-fail-spelling": ("/v2/avatar_video/r2", {}, "fail"),
+    "joggai-photo-fail-spelling": ("/v2/photo_avatar/photo", {"photo_id": "r3"}, "fail"),
+    "heygen-training-in-training": ("/v2/photo_avatar/train/status/r4", {}, "training"),
+}
+
+
+def test_vendor_reality_scenarios_serve_the_spellings_seen_in_the_wild(client):
+    library = {s.name: s for s in client.app.state.fake.store.scenarios()}
+    for name, (path, params, word) in REALITY.items():
+        assert "NOTES.md" in library[name].description and "seen in the wild" in library[name].description
+        statuses = [
+            client.get(path, params=params, headers={**KEY, "X-Mock-Scenario": name}).json()["data"]["status"]
+            for _ in range(3)
+        ]
+        assert word in statuses and word not in statuses[:1], (name, statuses)
+
+
+def test_vendor_reality_bodies_validate_against_the_effective_spec(client, catalog):
+    import jsonschema_rs
+
+    for name, (path, params, _) in REALITY.items():
+        for _ in range(3):
+            r = client.get(path, params=params, headers={**KEY, "X-Mock-Scenario": name})
+            op = catalog.operations[r.headers["x-mock-operation"]]
+            assert jsonschema_rs.is_valid(catalog.response_schema(op, 200), r.json()), (name, r.json())

@@ -35,7 +35,7 @@ class CreateResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, None)
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             answer = self.own_step(request, now, entry)
         if answer is None:
@@ -57,7 +57,8 @@ class CreateResponder(Responder):
             wait = fake.store.rate_wait((scenario.name, key), scenario.limit, now)
             if wait > 0:
                 answer = self.error("rate_limited")
-                answer.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+                if "Retry-After" in answer.headers:  # only a vendor that sends one (its profile says)
+                    answer.headers["Retry-After"] = str(max(1, math.ceil(wait)))
                 return answer
         timeline_key = (self.op.name, key)
         current = fake.store.timeline(timeline_key)

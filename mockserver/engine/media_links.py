@@ -21,10 +21,14 @@ from ..spec.profile import Profile
 
 ASSET_TYPES = {
     "video.mp4": "video/mp4",
+    "caption.mp4": "video/mp4",
     "thumbnail.jpg": "image/jpeg",
     "preview.gif": "image/gif",
     "caption.ass": "text/x-ssa",
 }
+# Assets with a name of their own and another's bytes: the captioned video is its own link (a client
+# that keeps the two apart must see two), and the tiny video stands in for both.
+ASSET_FILES = {"caption.mp4": "video.mp4"}
 _CLOUDFRONT = bytes.maketrans(b"+=/", b"-_~")
 
 
@@ -46,7 +50,7 @@ class MediaSigner:
         return base64.b64encode(digest).translate(_CLOUDFRONT).decode()
 
     def linker(self, base: str, profile: Profile, rid: str, now: float) -> Callable[[str], str]:
-        """The links of one body: each asset signed once (a HeyGen body links its video twice)."""
+        """The links of one body: each asset signed once; the profile's unsigned assets plain."""
         links = profile.media_links
         expires = int(now) + links.lifetime
         vendor = profile.vendor
@@ -56,6 +60,8 @@ class MediaSigner:
 
         def link(asset: str) -> str:
             found = made.get(asset)
+            if found is None and asset in profile.unsigned_media:  # a plain link, as the vendor gives
+                found = made[asset] = f"{prefix}{asset}"
             if found is None:
                 signature = self._signature(f"{where}/{asset}", expires)
                 found = made[asset] = (

@@ -45,7 +45,7 @@ class RegistryResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             answer = self.registry(request, now, entry)
         return self.done(answer, entry)

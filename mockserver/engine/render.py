@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..spec.paths import present, replaced
+from ..spec.paths import lookup, present, replaced
 from ..spec.profile import Profile
 from .sendable import sendable
 
 MediaLink = Callable[[str], str]  # asset name -> a signed URL on the fake
-RenderKey = tuple[str, str | None, int, int, str]
+RenderKey = tuple[str, str | None, int, int, str, int]
 
 _MARK = "\x00mock-"
 _HOLE = re.compile(rb'"\\u0000mock-([a-z]+)(?::([^"\\]*))?\\u0000"')
@@ -46,7 +46,10 @@ def marked(body: Any, profile: Profile, media: bool) -> Any:
             body = replaced(body, path, f"{_MARK}updated\x00")
     if media:
         for path, asset in profile.media.items():
-            if present(body, path):
+            found = lookup(body, path)
+            if isinstance(found, list):  # a list of links (JoggAI's photos): each item links the asset
+                body = replaced(body, path, [f"{_MARK}media:{asset}\x00" for _ in found])
+            elif found is not None:
                 body = replaced(body, path, f"{_MARK}media:{asset}\x00")
     return body
 
@@ -71,13 +74,24 @@ class Template:
         self.has_media = "media" in kinds
         self.timed = bool(kinds & {"updated", "media"})  # changes as the clock moves on
 
-    def key(self, rid: str | None, created: float, now: float, base: str) -> RenderKey | None:
+    def key(
+        self, rid: str | None, created: float, now: float, base: str, updated: float | None = None
+    ) -> RenderKey | None:
         """Everything this body depends on: an unfinished job's body stays the same until it moves on."""
         if self.name is None:
             return None
-        return (self.name, rid, int(created), int(now) if self.timed else 0, base if self.has_media else "")
+        timed = int(now) if self.timed else 0
+        return (self.name, rid, int(created), timed, base if self.has_media else "", int(updated or 0))
 
-    def render(self, rid: str | None, created: float, now: float, media: MediaLink | None = None) -> bytes:
+    def render(
+        self,
+        rid: str | None,
+        created: float,
+        now: float,
+        media: MediaLink | None = None,
+        updated: float | None = None,
+    ) -> bytes:
+        """`updated` is when a finished job ended (its `updated_at` stays there); else it is `now`."""
         out: list[bytes] = []
         for part in self.parts:
             if isinstance(part, bytes):
@@ -87,7 +101,7 @@ class Template:
             elif part[0] == "created":
                 out.append(str(int(created)).encode())
             elif part[0] == "updated":
-                out.append(str(int(max(now, created))).encode())
+                out.append(str(int(max(now if updated is None else updated, created))).encode())
             else:  # media: without a signer (no request to take the host from) the link is the asset name
                 out.append(dump(media(part[1]) if media else part[1]))
         return b"".join(out)

@@ -14,6 +14,8 @@ from ..spec.bodies import Example
 from ..spec.openapi import Operation
 from ..spec.paths import lookup
 from .answer import Answer, Request
+from .prefer import documented_only, parse_prefer
+from .prefer import prefer as choose
 from .render import Template
 from .scenario import Step
 from .selection import UnknownScenario
@@ -25,16 +27,6 @@ if TYPE_CHECKING:
     from .fake import Fake
 
 TERMINAL = ("success", "failure")
-
-
-def parse_prefer(value: str) -> dict[str, str]:
-    """Prism's `Prefer: code=404, example=Failed` header, as a dict."""
-    out: dict[str, str] = {}
-    for part in value.replace(";", ",").split(","):
-        key, sep, val = part.partition("=")
-        if sep:
-            out[key.strip().lower()] = val.strip().strip('"')
-    return out
 
 
 class Responder:
@@ -56,6 +48,7 @@ class Responder:
         self.watched = any(c.status == op.name and c.events for c in op.profile.creates.values())
         # a job kept in a collection can be deleted there: from then on its status is not_found
         self.collected = any(c.status == op.name and c.collection for c in op.profile.creates.values())
+        self.documented_only = documented_only(self)  # what `Prefer: code=` makes from the spec alone
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -153,6 +146,15 @@ class Responder:
             return self.error("invalid_parameter", "; ".join(v.message for v in refused)), None
         return None, body
 
+    def preferred(self, request: Request, now: float, entry: dict[str, Any]) -> Answer | None:
+        """A call that keeps no timeline (a create, the webhook registry) still answers `Prefer`,
+        once, changing nothing: no job starts, no endpoint is kept."""
+        asked = parse_prefer(request.headers["prefer"]) if "prefer" in request.headers else {}
+        if "example" not in asked and "code" not in asked:
+            return None
+        rid = entry["id"] or self.fake.store.mint_id()
+        return choose(self, asked, rid, now, now, request.base)
+
     # --- timeline ---------------------------------------------------------------------------
     def on_timeline(self, request: Request, rid: str, now: float, entry: dict[str, Any]) -> Answer:
         fake, op = self.fake, self.op
@@ -166,7 +168,7 @@ class Responder:
             if "example" in prefer or "code" in prefer:
                 timeline = self.look(key, now, header) if looking else self.begin(key, now, header)
                 entry["scenario"] = timeline.scenario.name
-                return self.prefer(prefer, rid, timeline.first_seen, now, request.base)
+                return choose(self, prefer, rid, timeline.first_seen, now, request.base)
             if looking:  # a HEAD answers as a GET would, taking no poll and starting no timeline
                 timeline = self.look(key, now, header)
                 taken = (timeline, *timeline.peek(now))
@@ -183,15 +185,14 @@ class Responder:
         entry["step"] = index
         if self.watched and not looking:
             fake.endings.polled(key, now)
+        # a finished job's updated_at is when it finished, not this poll
+        ended = timeline.step_started if self.outcome(step) in TERMINAL else None
+        created, polls = timeline.first_seen, timeline.polls
         if step.delay is None:
-            return self.step(
-                step, rid, timeline.first_seen, now, request.base, timeline.polls, request.headers
-            )
+            return self.step(step, rid, created, now, request.base, polls, request.headers, ended)
         delay = step.delay.draw(fake.rng)
         sent = now if fake.clock.virtual else now + delay  # a virtual clock records a delay, never sleeps it
-        answer = self.step(
-            step, rid, timeline.first_seen, sent, request.base, timeline.polls, request.headers
-        )
+        answer = self.step(step, rid, created, sent, request.base, polls, request.headers, ended)
         answer.delay = delay
         return answer
 
@@ -214,42 +215,6 @@ class Responder:
             error="unknown-scenario",
         )
 
-    def prefer(self, prefer: dict[str, str], rid: str, created: float, now: float, base: str) -> Answer:
-        """Prism's one-off pick of an example or a status code; the timeline does not move."""
-        if "example" in prefer:
-            example = self.examples.get(prefer["example"])
-            if example is None:
-                return Answer(
-                    400,
-                    {
-                        "error": f"unknown example '{prefer['example']}' for {self.op.name}",
-                        "valid_examples": list(self.examples),
-                    },
-                    error="unknown-example",
-                )
-            return self.example(example, rid, created, now, base)
-        return self.prefer_code(prefer["code"], rid, created, now, base)
-
-    def prefer_code(self, code: str, rid: str, created: float, now: float, base: str) -> Answer:
-        matching = [e for e in self.examples.values() if str(e.status_code) == code]
-        success = self.fake.catalog.by_class(self.op, "success")
-        for example in [e for e in success if e in matching] + matching:
-            return self.example(example, rid, created, now, base)
-        http_errors = self.fake.options.http_errors
-        number = int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
-        err = self.op.profile.error_for_status(number, http_errors) if number is not None else None
-        if err is not None:
-            return self.error(err.name)
-        valid = sorted(
-            {str(e.status_code) for e in self.examples.values()}
-            | {str(e.status_for(http_errors)) for e in self.op.profile.errors.values()}
-        )
-        return Answer(
-            400,
-            {"error": f"no response with code '{code[:20]}' for {self.op.name}", "valid_codes": valid},
-            error="unknown-code",
-        )
-
     # --- render -----------------------------------------------------------------------------
     def step(
         self,
@@ -260,18 +225,20 @@ class Responder:
         base: str,
         polls: int = 0,
         headers: dict[str, str] | None = None,
+        ended: float | None = None,
     ) -> Answer:
-        """The answer a step gives; every body goes through the one renderer."""
+        """The answer a step gives; every body goes through the one renderer. `ended`: when the job
+        this step finishes ended, so its `updated_at` stays put however often it is polled."""
         if step.kind == "example":
-            return self.example(self.examples[step.value], rid, created, now, base, step.headers)
+            return self.example(self.examples[step.value], rid, created, now, base, step.headers, ended)
         if step.kind == "outcome":
-            return self.example(self.outcome_example(step), rid, created, now, base, step.headers)
+            return self.example(self.outcome_example(step), rid, created, now, base, step.headers, ended)
         if step.kind == "error":
             answer = self.error(step.value)
             answer.headers.update(step.headers)
             return answer
         if step.kind == "status":
-            return self.fresh(int(step.value), step.body, rid, created, now, base, dict(step.headers))
+            return self.fresh(int(step.value), step.body, rid, created, now, base, dict(step.headers), ended)
         if step.kind == "fuzz":
             seed = (headers or {}).get("x-mock-seed") or str(self.fake.options.seed or 0)
             rnd = random.Random(f"{seed}:{rid}:{polls}")
@@ -296,32 +263,44 @@ class Responder:
         now: float,
         base: str,
         headers: dict[str, str] | None = None,
+        ended: float | None = None,
     ) -> Answer:
         template = self.templates[example.name]
-        key = template.key(rid, created, now, base)
+        key = template.key(rid, created, now, base, ended)
         assert key is not None
         rendered = self.fake.rendered
         payload = rendered.get(key)
         if payload is None:
             link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
-            payload = rendered.put(key, template.render(rid, created, now, link))
+            payload = rendered.put(key, template.render(rid, created, now, link, ended))
         extra = dict(headers) if headers else {}
         if example.derived:
             extra["x-mock-derived"] = "true"
         return Answer(example.status_code, None, extra, None, None, payload, 0.0, None, None, example.name)
 
     def fresh(
-        self, status: int, body: Any, rid: str, created: float, now: float, base: str, headers: dict[str, str]
+        self,
+        status: int,
+        body: Any,
+        rid: str,
+        created: float,
+        now: float,
+        base: str,
+        headers: dict[str, str],
+        ended: float | None = None,
     ) -> Answer:
         """A body made for this request (status, fuzz, fault), rendered like an example."""
         template = Template(None, body, self.op.profile, self.media)
         link = self.fake.linker(base, self.op.profile, rid, now) if template.has_media else None
-        return Answer(status, None, headers, payload=template.render(rid, created, now, link))
+        return Answer(status, None, headers, payload=template.render(rid, created, now, link, ended))
 
     def error(self, name: str, detail: str = "", values: dict[str, Any] | None = None) -> Answer:
         err = self.op.profile.errors[name]
         status = err.status_for(self.fake.options.http_errors)
-        return Answer(status, err.render(detail, values), dict(err.headers), error=name)
+        headers = dict(err.headers)
+        if err.inferred_on(self.op.name):  # the vendor documents no such answer here
+            headers["x-mock-inferred"] = "true"
+        return Answer(status, err.render(detail, values), headers, error=name)
 
     # --- endings ----------------------------------------------------------------------------
     def outcome(self, step: Step) -> str | None:
@@ -332,7 +311,9 @@ class Responder:
         if step.kind in ("example", "outcome", "status"):
             status = int(step.value) if step.kind == "status" else self.step_example(step).status_code
             if status == 200:
-                body = self.step_value(step, "", 0.0, 0.0, None)
+                body = (
+                    step.body if step.kind == "status" else self.step_example(step).body
+                )  # the word, unrendered
                 cls = self.op.profile.status_class(lookup(body, self.op.profile.status_field))
                 word = cls if cls in TERMINAL else None
         step.ends[self.op.name] = word

@@ -16,10 +16,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..engine.options import DEFAULT_SPECS
+from ..engine.options import DEFAULT_SCENARIOS, DEFAULT_SPECS
 from ..engine.scenario import FAULTS
+from ..engine.scenario_file import ScenarioLoader
 from ..engine.variants import vendor_variant
+from ..spec.bodies import status_of
 from ..spec.catalog import Catalog
+from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 
 
@@ -51,6 +54,25 @@ def _realistic(schema: dict[str, Any], examples: list[Any]) -> dict[str, Any]:
         for name in common:
             props[name] = _realistic(props[name], [d[name] for d in dicts])
     return schema
+
+
+@lru_cache(maxsize=32)
+def _reality(catalog: Catalog, op_name: str) -> tuple[tuple[str | None, dict[str, Any]], ...]:
+    """The shipped library's vendor-reality steps for an operation: `status` bodies whose status word
+    no documented example shows (JoggAI's `success`/`fail`, HeyGen's `training`), with its class."""
+    op = catalog.operations[op_name]
+    try:
+        library = ScenarioLoader(catalog).load_dir(DEFAULT_SCENARIOS)
+    except ConfigError:  # specs of your own: the shipped library names other operations
+        return ()
+    shown = {status_of(ex.body, op.profile) for ex in catalog.examples[op_name].values()}
+    found: dict[str, tuple[str | None, dict[str, Any]]] = {}
+    for scenario in library:
+        for step in scenario.steps if scenario.operation == op_name else []:
+            word = status_of(step.body, op.profile) if step.kind == "status" else None
+            if str(step.value) == "200" and isinstance(word, str) and word not in shown:
+                found.setdefault(word, (op.profile.status_class(word), {"status": 200, "body": step.body}))
+    return tuple(found.values())
 
 
 def bodies(
@@ -87,7 +109,11 @@ def vendor_bodies(
 ) -> st.SearchStrategy[tuple[int, Any]]:
     """(HTTP status, body) pairs as the vendor really sends them: nulls, `complete` vs `completed`, errors."""
     catalog, op = _resolve(operation, catalog)
-    return st.randoms(use_true_random=False).map(lambda rnd: vendor_variant(catalog, op, rnd, errors=errors))
+    variants = st.randoms(use_true_random=False).map(
+        lambda rnd: vendor_variant(catalog, op, rnd, errors=errors)
+    )
+    reality = [(200, copy.deepcopy(step["body"])) for _, step in _reality(catalog, op.name)]
+    return st.one_of(variants, st.sampled_from(reality)) if reality else variants
 
 
 def timelines(
@@ -102,27 +128,29 @@ def timelines(
     """Whole scenarios: in-progress polls, with errors and faults mixed in, ending in success,
     failure, or (when `finish` is not True) never ending."""
     catalog, op = _resolve(operation, catalog)
-    progress = [ex.name for ex in catalog.by_class(op, "progress")]
-    endings = [ex.name for cls in ("success", "failure") for ex in catalog.by_class(op, cls)]
+    reality = _reality(catalog, op.name)
+    progress: list[dict[str, Any]] = [{"example": ex.name} for ex in catalog.by_class(op, "progress")]
+    progress += [step for cls, step in reality if cls == "progress"]
+    endings: list[dict[str, Any]] = [
+        {"example": ex.name} for cls in ("success", "failure") for ex in catalog.by_class(op, cls)
+    ]
+    endings += [step for cls, step in reality if cls in ("success", "failure")]
     interruptions: list[st.SearchStrategy[dict[str, Any]]] = []
     if http_errors:
         transient = sorted(name for name, err in op.profile.errors.items() if err.transient)
         interruptions.append(st.sampled_from(transient).map(lambda e: {"error": e}))
     if faults:
         interruptions.append(st.sampled_from(list(FAULTS)).map(lambda f: {"fault": f}))
-    middle = st.sampled_from(progress).map(lambda name: {"example": name}) if progress else st.nothing()
+    middle = st.sampled_from(progress) if progress else st.nothing()
     if interruptions:
         middle = st.one_of(middle, *interruptions) if progress else st.one_of(*interruptions)
     step = middle.flatmap(lambda s: st.integers(1, 3).map(lambda n: {**s, "polls": n}))
     if finish is True:
-        last = st.sampled_from(endings).map(lambda name: {"example": name})
+        last = st.sampled_from(endings)
     elif finish is False or not endings:
-        last = st.sampled_from(progress or endings).map(lambda name: {"example": name})
+        last = st.sampled_from(progress or endings)
     else:
-        last = st.one_of(
-            st.sampled_from(endings).map(lambda name: {"example": name}),
-            st.sampled_from(progress or endings).map(lambda name: {"example": name}),
-        )
+        last = st.one_of(st.sampled_from(endings), st.sampled_from(progress or endings))
     return st.builds(
         lambda steps, final, n: {"name": f"drawn-{n}", "operation": op.name, "steps": [*steps, final]},
         st.lists(step, max_size=max_progress),

@@ -17,7 +17,9 @@ from .pointers import join
 from .profile import Profile
 from .schema_view import SchemaView
 
-DERIVED_FAILURE = "Generation failed (derived by mockserver: the vendor documents no failure example)"
+# The reason a derived failure gives: plain words, as a vendor would write them (that the body is
+# derived is said by the effective spec and the `x-mock-derived` header, never inside the body).
+DERIVED_FAILURE = "Generation failed"
 
 
 @dataclass
@@ -125,27 +127,76 @@ def derive(op: Operation, enum_values: list[str]) -> list[Example]:
         assign(body, profile.status_field, value)
         cls = profile.status_class(value)
         if cls != "success":
-            _drop_uris(body, view)
+            _drop_results(body, view)
         if cls == "failure":
-            for field_path in profile.failure_message_fields:
-                if view.at_path(field_path) is not None and assign(body, field_path, DERIVED_FAILURE):
-                    break
+            _give_reason(body, view, profile)
         derived.append(Example(str(value), 200, body, view.pointer, derived=True))
     return derived
 
 
-def _drop_uris(body: Any, view: SchemaView) -> None:
-    """Results exist only once a job succeeds: URL fields go, URL lists become empty."""
+def undocumented_body(op: Operation, code: str) -> Example | None:
+    """A body for a documented response the vendor gave no example: its schema-level examples,
+    or else the profile's error envelope with the response's description as the message."""
+    try:
+        rptr, response = op.spec.resolver.follow(join(op.pointer, "responses", code))
+    except KeyError:
+        return None
+    if not code.isdigit() or not isinstance(response, dict):
+        return None
+    schema_ptr = join(rptr, "content", "application/json", "schema")
+    try:
+        body = SchemaView(op.spec.resolver, schema_ptr).assemble()
+    except KeyError:
+        body = None
+    if not isinstance(body, dict) or not body:
+        said = str(response.get("description") or "").strip() or f"HTTP {code}"
+        body = _envelope(op.profile.error_schema, int(code), said)
+        schema_ptr = rptr
+    return Example(code, int(code), body, schema_ptr, derived=True)
+
+
+def _envelope(schema: dict[str, Any], code: int, message: str) -> dict[str, Any]:
+    """The vendor's error envelope filled in: integers take the HTTP code, strings the message."""
+    out: dict[str, Any] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        kinds = prop.get("type") if isinstance(prop, dict) else None
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "integer" in kinds or "number" in kinds:
+            out[name] = code
+        elif "string" in kinds:
+            out[name] = message
+        else:
+            out[name] = None
+    return out
+
+
+def _give_reason(body: Any, view: SchemaView, profile: Profile) -> None:
+    """A failure's reason goes in a field beside its status (`data.msg`), never in the envelope's
+    message next to a success code: the first such field the schema declares, else the first the
+    profile names there (the effective spec then declares it, marked inferred)."""
+    parent = profile.status_field.rpartition(".")[0]
+    beside = [f for f in profile.failure_message_fields if f.rpartition(".")[0].startswith(parent)]
+    declared = [f for f in beside if view.at_path(f) is not None]
+    for field_path in declared or beside[:1]:
+        *outer, _ = field_path.split(".")
+        for i in range(len(parent.split(".")) if parent else 0, len(outer)):
+            assign(body, ".".join(outer[: i + 1]), lookup(body, ".".join(outer[: i + 1])) or {})
+        if assign(body, field_path, DERIVED_FAILURE):
+            return
+
+
+def _drop_results(body: Any, view: SchemaView) -> None:
+    """Results exist only once a job succeeds: URL fields go, lists (of URLs, of image keys)
+    become empty, so an unfinished or failed job lists nothing a finished one would."""
     if not isinstance(body, dict):
         return
     for name in list(body):
         child = view.child(name)
         if child is None:
             continue
-        if child.is_uri():
-            if isinstance(body[name], list):
-                body[name] = []
-            else:
-                del body[name]
+        if isinstance(body[name], list):
+            body[name] = []
+        elif child.is_uri():
+            del body[name]
         elif isinstance(body[name], dict):
-            _drop_uris(body[name], child)
+            _drop_results(body[name], child)

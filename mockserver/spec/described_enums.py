@@ -45,6 +45,7 @@ class DescribedEnums:
         self.findings = findings
 
     def check(self, op: Operation) -> None:
+        self._spellings(op)
         seen: set[str] = set()
         for code in op.raw.get("responses") or {}:
             ptr = join(op.pointer, "responses", code, "content", "application/json", "schema")
@@ -52,6 +53,45 @@ class DescribedEnums:
                 self._walk(op, SchemaView(op.spec.resolver, ptr), seen, 0)
             except KeyError:
                 continue
+
+    def _spellings(self, op: Operation) -> None:
+        """A status enum that names one spelling of a finished state (`completed`) but not the others
+        the vendor is known to send for it (`success`, in its profile's status words, with their
+        sources): the tolerant effective spec accepts them all, as robust clients do."""
+        schema_ptr = join(op.pointer, "responses", "200", "content", "application/json", "schema")
+        try:
+            view = SchemaView(op.spec.resolver, schema_ptr).at_path(op.profile.status_field)
+        except KeyError:
+            return
+        found = view.first("enum") if view else None
+        if not found:
+            return
+        ptr, values = found
+        words = bare_enum(values)
+        profile = op.profile
+        classes = {profile.status_class(w) for w in words} & {"success", "failure"}
+        for cls in sorted(c for c in classes if c):
+            for word in getattr(profile, cls):
+                if word not in words:
+                    self._spelling(op, ptr, cls, word)
+
+    def _spelling(self, op: Operation, ptr: str, cls: str, word: str) -> None:
+        vendor = op.profile.vendor
+        self.findings.add(
+            op.spec,
+            join(ptr, "enum"),
+            "status-spelling",
+            word,
+            lambda: Finding(
+                op.spec.label,
+                join(ptr, "enum"),
+                "status-spelling",
+                f"the status enum leaves out '{word}', which the {vendor} profile counts as a {cls} "
+                "status (INFERRED: seen in the wild or in sibling operations, not in this document)",
+                f"enum also allows '{word}', so a tolerant client's check accepts it",
+                ("enum_add", ptr, word),
+            ),
+        )
 
     def _walk(self, op: Operation, view: SchemaView, seen: set[str], depth: int) -> None:
         if view.pointer in seen or depth > 32:

@@ -116,6 +116,8 @@ class BodyCheck:
         for key, item in value.items():
             if key in props:
                 self._check(op, item, SchemaView(spec.resolver, props[key]), label, f"{where}.{key}")
+            elif obj_ptr is not None and label.startswith("derived "):
+                self._inferred(op, obj_ptr, key, item, label, where)
             elif obj_ptr is not None:
                 self.findings.add(
                     spec,
@@ -132,3 +134,30 @@ class BodyCheck:
                     ),
                     label,
                 )
+
+    def _inferred(self, op: Operation, obj_ptr: str, key: str, item: Any, label: str, where: str) -> None:
+        """A field only a derived body has (a failure's reason where the vendor documents none) is
+        mockserver's inference: declared with an `x-mock-inferred` mark, never as the vendor's."""
+        spec, at = op.spec, join(obj_ptr, "properties", key)
+        schema = {
+            "type": json_type(item),
+            "x-mock-inferred": "mockserver's derived bodies send it; the vendor documents no such field",
+        }
+        if isinstance(item, dict):
+            schema["properties"] = {k: {"type": json_type(v)} for k, v in item.items()}
+        self.findings.add(
+            spec,
+            obj_ptr,
+            "undeclared-field",
+            key,
+            lambda: Finding(
+                spec.label,
+                obj_ptr,
+                "undeclared-field",
+                f"{where.lstrip('.') or 'the body'} gets '{key}' in mockserver's derived bodies (INFERRED: "
+                "the vendor documents no field for it)",
+                f"declared '{key}' as {json_type(item)}, marked x-mock-inferred",
+                ("set", at, schema),
+            ),
+            label,
+        )

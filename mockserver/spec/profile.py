@@ -49,6 +49,11 @@ class VendorError:
     headers: dict[str, str] = field(default_factory=dict)
     http_status: int | None = None
     inferred: bool = False
+    documented_for: list[str] = field(default_factory=list)  # else inferred on other operations
+
+    def inferred_on(self, operation: str) -> bool:
+        """The vendor documents no such answer for this operation: the fake marks it inferred."""
+        return self.inferred or bool(self.documented_for) and operation not in self.documented_for
 
     def status_for(self, http_errors: bool) -> int:
         return self.http_status if http_errors and self.http_status else self.status
@@ -141,6 +146,7 @@ class Profile:
     errors: dict[str, VendorError]
     creates: dict[str, CreateCall] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)  # body field -> asset served by the fake
+    unsigned_media: set[str] = field(default_factory=set)  # assets linked plainly, as the vendor does
     media_links: MediaLinks | None = None
     webhooks: WebhookProfile | None = None
     name_suffixes: list[str] = field(default_factory=list)  # cut from path words when naming operations
@@ -200,7 +206,8 @@ def _profile_from(data: Any, label: str) -> Profile:
         error_schema=need("error_schema"),
         errors=errors,
         creates=_creates(data.get("creates") or {}, label),
-        media={str(k): str(v) for k, v in (data.get("media") or {}).items()},
+        media={str(k): _asset(v) for k, v in (data.get("media") or {}).items()},
+        unsigned_media={_asset(v) for v in (data.get("media") or {}).values() if _unsigned(v)},
         media_links=MediaLinks(**data["media_links"]) if data.get("media_links") else None,
         webhooks=WebhookProfile(**data["webhooks"]) if data.get("webhooks") else None,
         name_suffixes=[str(x) for x in data.get("name_suffixes") or []],
@@ -227,6 +234,16 @@ def _prefix(raw: Any, vendor: str, label: str) -> str:
     return prefix
 
 
+def _asset(entry: Any) -> str:
+    """A media entry is an asset name, or `{asset: NAME, signed: false}` for a link the vendor
+    serves without a signature (HeyGen's caption and GIF links)."""
+    return str(entry.get("asset")) if isinstance(entry, dict) else str(entry)
+
+
+def _unsigned(entry: Any) -> bool:
+    return isinstance(entry, dict) and entry.get("signed") is False
+
+
 def _need(data: Any, key: str, label: str) -> Any:
     if not isinstance(data, dict) or key not in data:
         raise ConfigError(label, f"/{key}", f"missing '{key}'", f"add '{key}' to the profile")
@@ -251,6 +268,7 @@ def _errors(raw_errors: Any, label: str) -> dict[str, VendorError]:
             headers={str(k): str(v) for k, v in (spec.get("headers") or {}).items()},
             http_status=spec.get("http_status"),
             inferred=bool(spec.get("inferred", False)),
+            documented_for=[str(o) for o in spec.get("documented_for") or []],
             transient=bool(spec.get("transient", False)),
             defaults=dict(spec.get("defaults") or {}),
         )

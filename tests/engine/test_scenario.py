@@ -213,7 +213,7 @@ def test_http_errors_switch_for_cross_cutting(catalog):
     with TestClient(create_app(SPECS, SCENARIOS, catalog=catalog, http_errors=True)) as client:
         r = poll(client, "joggai.avatar_video", "ratelimit-1")
         assert r.status_code == 429
-        assert r.headers["retry-after"] == "3"
+        assert "retry-after" not in r.headers  # JoggAI documents none
         assert r.json()["code"] == 429
 
 

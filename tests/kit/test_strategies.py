@@ -55,3 +55,26 @@ def test_timelines_are_accepted_by_the_fake(client, data):
     r = client.put(f"/__mock/scenarios/{timeline['name']}", json=body)
     assert r.status_code == 200, r.text
     assert len(r.json()["steps"]) == len(timeline["steps"])
+
+
+def test_strategies_produce_the_vendor_reality_statuses():
+    """The shipped vendor-reality scenarios' statuses (JoggAI `success`/`fail`, HeyGen `training`)
+    come out of vendor_bodies and timelines, not only the documented ones."""
+    wanted = {"joggai.avatar_video": {"success", "fail"}, "heygen.photo_avatar_train_status": {"training"}}
+    for op_name, words in wanted.items():
+        profile = CATALOG.operations[op_name].profile
+        seen: set[str] = set()
+        steps: set[str] = set()
+
+        @settings(max_examples=150, derandomize=True, database=None)
+        @given(
+            strategies.vendor_bodies(op_name, catalog=CATALOG, errors=False),
+            strategies.timelines(op_name, catalog=CATALOG),
+        )
+        def collect(sent, timeline):
+            seen.add(status_of(sent[1], profile))
+            steps.update(str(status_of(s["body"], profile)) for s in timeline["steps"] if "body" in s)
+
+        collect()
+        assert words <= seen, (op_name, seen)
+        assert words <= steps, (op_name, steps)

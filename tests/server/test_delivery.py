@@ -290,7 +290,7 @@ def test_create_call_rate_limit_scenario(fake):
     key = {"x-api-key": "ratelimited-ci"}
     codes = [fake.post("/v2/create_video_from_avatar", json=JOGG, headers=key) for _ in range(21)]
     assert [r.json()["code"] for r in codes] == [0] * 20 + [429]
-    assert codes[-1].status_code == 200 and codes[-1].headers["retry-after"] == "60"
+    assert codes[-1].status_code == 200 and "retry-after" not in codes[-1].headers  # JoggAI documents none
     advance(fake, 30)
     assert fake.post("/v2/create_video_from_avatar", json=JOGG, headers=key).json()["code"] == 429
     assert fake.post("/v2/create_video_from_avatar", json=JOGG, headers=KEY).json()["code"] == 0  # per key

@@ -135,8 +135,8 @@ def test_joggai_derived_bodies_are_coherent(vendor_client):
         assert "video_url" not in bodies[status]["data"]
         assert "cover_url" not in bodies[status]["data"]
         assert bodies[status]["data"]["status"] == status
-    assert "derived" in bodies["failed"]["msg"]
-    assert bodies["completed"]["msg"] == "Success"
+    assert bodies["failed"]["data"]["error"] == {"message": "Generation failed"}
+    assert bodies["failed"]["msg"] == bodies["completed"]["msg"] == "Success"
     photo = {
         s: client.get(
             "/v2/photo_avatar/photo", params={"photo_id": f"p-{s}"}, headers={**KEY, "Prefer": f"example={s}"}
@@ -149,7 +149,8 @@ def test_joggai_derived_bodies_are_coherent(vendor_client):
     ]
     assert photo["in_progress"]["data"]["image_url_list"] == []
     assert photo["error"]["data"]["image_url_list"] == []
-    assert "derived" in photo["error"]["data"]["msg"]
+    assert photo["error"]["data"]["msg"] == "Generation failed"
+    assert photo["in_progress"]["data"]["image_key_list"] == photo["error"]["data"]["image_key_list"] == []
     assert photo["success"]["data"]["msg"] is None
     assert photo["success"]["data"]["photo_id"] == "p-success"
 

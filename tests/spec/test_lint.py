@@ -27,7 +27,8 @@ VENDOR_KINDS = {
     "odd-operation-id": 1,  # get_v2video_avatar{avatar_id}
     "empty-required-id": 5,  # every operation's id parameter is a plain string
     "response-without-schema": 4,  # video status 400/404/424, digital twin 404
-    "undeclared-field": 1,  # error_message in the twin's failed examples
+    "undeclared-field": 2,  # error_message in the twin's failed examples; JoggAI's derived failure reason
+    "status-spelling": 16,  # the profile's terminal words a status enum leaves out (JoggAI's success, fail)
     "undocumented-error": 5,  # each vendor operation: error statuses the spec omits
     "prose-vs-responses": 2,  # JoggAI's "standard HTTP status codes", in both files
     "prose-vs-servers": 2,  # JoggAI's base URL https://api.jogg.ai/v2, in both files
@@ -218,6 +219,11 @@ def test_effective_spec_exported_and_served(client):
         "failed",
         "completed",
         "processing",
+        "fail",  # the profile's other terminal words (status-spelling, tolerant)
+        "error",
+        "complete",
+        "ready",
+        "success",
         "waiting",
     ]
     assert isinstance(status["examples"]["Completed"]["value"], dict)
