@@ -122,12 +122,12 @@ class RequestValidator:
     def _tolerated(self, value: Any) -> list[Violation]:
         """What the published schema refuses but the vendor accepts (a `null` optional field)."""
         op, ptr, label = self.op, self.body_pointer, self.op.spec.label
-        out = []
+        out: dict[str, Violation] = {}  # one per field: a null breaks its type and its enum alike
         for e in itertools.islice(self.body.iter_errors(value), MAX_TOLERATED):
             at = "/" + "/".join(str(p) for p in e.instance_path)
             message = f"request body {at}: {e.message} in the published spec; the vendor accepts it"
-            out.append(Violation(op.name, TOLERATED, ptr, message, label))
-        return out
+            out.setdefault(at, Violation(op.name, TOLERATED, ptr, message, label))
+        return list(out.values())
 
     def check(
         self, path_params: Mapping[str, str], query: Mapping[str, str], headers: Mapping[str, str]

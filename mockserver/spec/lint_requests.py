@@ -46,6 +46,10 @@ class RequestNulls:
         items = view.items()
         if items is not None:
             self._walk(op, items, f"{where}[]", depth + 1)
+        for ptr, node in view.parts:  # each branch of a union (HeyGen v3's video types) on its own
+            for key in ("oneOf", "anyOf"):
+                for i, _ in enumerate(node.get(key) or []):
+                    self._walk(op, SchemaView(op.spec.resolver, join(ptr, key, i)), where, depth + 1)
 
     def _refuses_null(self, op: Operation, view: SchemaView, field: str) -> None:
         declared = view.types()

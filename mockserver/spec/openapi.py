@@ -80,8 +80,9 @@ class Operation:
 
     @property
     def polled(self) -> bool:
-        """A GET that names a resource: what scenarios walk (a DELETE by id is not polled)."""
-        return self.method == "get" and self.id_parameter is not None
+        """A GET that names a resource: what scenarios walk (a DELETE by id is not polled, nor a list or
+        catalog with an id in its path: it answers from its catalog or collection, not a timeline)."""
+        return self.method == "get" and self.id_parameter is not None and self.resource is None
 
     @property
     def raw(self) -> dict[str, Any]:

@@ -139,14 +139,25 @@ SUPPLEMENT = {
     "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "x-api-key"}}},
     "paths": PATHS,
 }
-CREATE = {"avatar": {"avatar_type": 0, "avatar_id": 1}, "voice": {"type": "script", "voice_id": "v1"}}
+CREATE = {
+    "avatar": {"avatar_type": 0, "avatar_id": 1},
+    "voice": {"type": "script", "voice_id": "v1"},
+    "aspect_ratio": "portrait",
+    "screen_style": 1,
+}
 
 
 def make_folders(root: Path, supplement: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """(specs, profiles): JoggAI's specs with the supplement, and profiles whose video create call
     keeps its jobs in `videos`."""
     specs, profiles = root / "specs", root / "profiles"
-    shutil.copytree(SPECS / "joggai", specs / "joggai")
+    # the vendor files and the original supplement (the create calls and webhooks), not the shipped lists
+    keep = {"create.yaml", "webhooks.yaml"}
+    shutil.copytree(
+        SPECS / "joggai",
+        specs / "joggai",
+        ignore=lambda folder, names: [n for n in names if folder.endswith("supplement") and n not in keep],
+    )
     (specs / "joggai" / "supplement" / "lists.yaml").write_text(yaml.safe_dump(supplement or SUPPLEMENT))
     shutil.copytree(PROFILE_DIR, profiles)
     jogg = yaml.safe_load((profiles / "joggai.yaml").read_text())

@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import create_app
+from mockserver.engine import create_checks
 from mockserver.spec.catalog import Catalog
 from mockserver.spec.paths import lookup
 from mockserver.spec.schema_view import normalize_31
@@ -28,6 +29,18 @@ CREATES = sorted(
 SCALARS = {"string": "mockserver", "integer": 1, "number": 1.5, "boolean": True}
 
 
+def body_for(op, deep: bool) -> Any:
+    """`fill`, with each field the vendor checks against a catalog (`refs`) naming a real item."""
+    body = fill(published_schema(op), deep)
+    for ref in op.profile.creates[op.name].refs:
+        known = sorted(create_checks.catalog_ids(CATALOG, ref.catalog))
+        head, _, last = ref.path.rpartition(".")
+        parent = lookup(body, head) if head else body
+        if isinstance(parent, dict) and last in parent:
+            parent[last] = known[0]
+    return body
+
+
 def published_schema(op) -> dict[str, Any]:
     ptr = f"{op.pointer}/requestBody/content/application~1json/schema"
     return normalize_31(op.spec.resolver.inline(ptr))
@@ -38,6 +51,11 @@ def fill(schema: dict[str, Any], deep: bool) -> Any:
     so the optional fields inside them are the nulls)."""
     if "example" in schema:
         return schema["example"]
+    if "const" in schema:
+        return schema["const"]
+    branches = schema.get("oneOf") or schema.get("anyOf")
+    if branches:  # a union (HeyGen v3's video types): the first branch, with what the union shares
+        return fill({**{k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}, **branches[0]}, deep)
     if schema.get("enum"):
         return next(v for v in schema["enum"] if v is not None)
     kinds = schema.get("type", "object")
@@ -59,6 +77,9 @@ def fill(schema: dict[str, Any], deep: bool) -> Any:
 def required_paths(schema: dict[str, Any], body: Any, at: tuple = ()) -> list[tuple]:
     """The place of every required field in `body`, at every depth."""
     out: list[tuple] = []
+    branches = schema.get("oneOf") or schema.get("anyOf")
+    if branches:  # the branch `fill` took
+        schema = {**{k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}, **branches[0]}
     if isinstance(body, dict):
         for name in schema.get("required") or []:
             out.append((*at, name))
@@ -93,7 +114,7 @@ def test_every_create_call_is_covered():
 @pytest.mark.parametrize("name", CREATES)
 def test_null_optional_fields_are_accepted(client, name, deep):
     op = CATALOG.operations[name]
-    body = fill(published_schema(op), deep)
+    body = body_for(op, deep)
     nulls = sum(1 for v in _leaves(body) if v is None)  # 0 for a call with no optional field
     client.delete("/__mock/violations")
     r = client.post(op.path, json=body, headers=KEY)
@@ -102,7 +123,10 @@ def test_null_optional_fields_are_accepted(client, name, deep):
     ids = [lookup(answer, f) for f in op.profile.id_fields]
     assert any(isinstance(i, str) and i for i in ids), answer
     tolerated = [v for v in client.get("/__mock/violations").json() if v["operation"] == name]
-    assert len(tolerated) == nulls and all(v["kind"] == "tolerated" for v in tolerated), tolerated
+    union = "oneOf" in published_schema(op) or "anyOf" in published_schema(op)
+    # one per null; a union (HeyGen v3) refuses its body as a whole, so its nulls are journaled as one
+    assert len(tolerated) == (min(nulls, 1) if union else nulls), tolerated
+    assert all(v["kind"] == "tolerated" for v in tolerated), tolerated
     assert all("null" in v["message"] for v in tolerated)
 
 
@@ -116,14 +140,19 @@ def test_some_create_call_sends_nulls_at_depth():
 def test_a_missing_required_field_is_the_vendors_invalid_parameter(client, name):
     op = CATALOG.operations[name]
     schema = published_schema(op)
-    body = fill(schema, deep=True)
+    body = body_for(op, deep=True)
     err = op.profile.errors["invalid_parameter"]
     places = required_paths(schema, body)
     assert places
     for place in places:
         r = client.post(op.path, json=without(body, place), headers=KEY)
         assert r.status_code == err.status, (place, r.text)
-        assert r.json()["code"] == err.body["code"], (place, r.text)
+        assert _code(r.json()) == _code(err.body), (place, r.text)
+
+
+def _code(body: Any) -> Any:
+    """The vendor's error code: `code` (HeyGen v1/v2, JoggAI) or `error.code` (HeyGen v3)."""
+    return body.get("code", (body.get("error") or {}).get("code"))
 
 
 def test_a_wrong_type_is_still_refused(client):

@@ -51,8 +51,9 @@ def test_library_covers_every_operation_and_failure():
         "malformed-once",
     } <= names
     assert next(s for s in SHIPPED if s.name == "heygen-training-failed").inferred
-    # operation scenarios, then cross-cutting ones on each of 5 job polls and 4 HeyGen lookups by id
-    assert len(CASES) == 11 + 12 * (5 + 4)
+    # the library's 21 operation scenarios (4 of vendor reality), then the 12 cross-cutting ones
+    # on each of 11 polled operations: 8 job polls and 3 HeyGen lookups by id
+    assert len(CASES) == 21 + 12 * 11
 
 
 def poll(client, op_name, rid, scenario=None):
