@@ -23,7 +23,7 @@ MAX_POLLS = 60  # a default timeline ends in a few polls per state; this bounds 
 
 
 def validators(document: dict[str, Any], op, status: int):
-    responses = document["paths"][op.path][op.method]["responses"]
+    responses = document["paths"][op.route][op.method]["responses"]
     response = responses.get(str(status)) or responses.get("default") or {}
     schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
     assert schema is not None, f"{op.name} documents no body for HTTP {status}"

@@ -35,7 +35,7 @@ class AccountResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, None)
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             key = request.headers.get(self.op.profile.auth_header, "")
             credit = self.fake.credit(self.op.profile.account.name, key)

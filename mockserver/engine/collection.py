@@ -140,7 +140,7 @@ class CollectionResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             answer = (
                 self.add(request, now, entry) if self.res.kind == "add" else self.change(request, now, entry)

@@ -112,7 +112,7 @@ class ListResponder(Responder):
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, None)
-        answer = self.validate(request, entry)
+        answer = self.validate(request, entry) or self.preferred(request, now, entry)
         if answer is None:
             try:
                 answer = self.listing(request, now)

@@ -112,13 +112,13 @@ class Catalog:
         return sorted(found, key=lambda ex: op.profile.progress_rank(status_of(ex.body, op.profile)))
 
     def response_schema(self, op: Operation, status: int) -> dict[str, Any] | None:
-        responses = self.effective["paths"][op.path][op.method]["responses"]
+        responses = self.effective["paths"][op.route][op.method]["responses"]
         response = responses.get(str(status)) or responses.get("default") or {}
         return ((response.get("content") or {}).get("application/json") or {}).get("schema")
 
     def request_schema(self, op: Operation) -> dict[str, Any] | None:
         """The effective JSON request body schema: what the vendor accepts (optional fields may be null)."""
-        body = self.effective["paths"][op.path][op.method].get("requestBody") or {}
+        body = self.effective["paths"][op.route][op.method].get("requestBody") or {}
         return ((body.get("content") or {}).get("application/json") or {}).get("schema")
 
     # --- the effective spec ----------------------------------------------------------------
@@ -149,8 +149,13 @@ class Catalog:
                 if op.operation_id and op.operation_id != op.name:
                     op_doc["x-vendor-operation-id"] = op.operation_id
                 op_doc["operationId"] = op.name
-                op_doc["x-mock-source"] = {"spec": spec.label, "pointer": op.pointer, "vendor": op.vendor}
-                paths.setdefault(op.path, {})[op.method] = op_doc
+                op_doc["x-mock-source"] = {
+                    "spec": spec.label,
+                    "pointer": op.pointer,
+                    "vendor": op.vendor,
+                    "path": op.path,
+                }
+                paths.setdefault(op.route, {})[op.method] = op_doc
         return {
             "openapi": "3.1.0",
             "info": {
@@ -170,6 +175,6 @@ class Catalog:
             resolver = RefResolver(normalize_31(copy.deepcopy(spec.doc)), spec.label)
             for op in self.operations.values():
                 if op.spec is spec:
-                    target = combined["paths"][op.path][op.method]
+                    target = combined["paths"][op.route][op.method]
                     target["responses"] = resolver.inline(op.pointer + "/responses")
         return combined

@@ -59,6 +59,9 @@ class Operation:
     parameters: list[Parameter]
     auth_headers: list[str]
     aliases: list[str] = field(default_factory=list)
+    # where the effective spec documents it: the path, or under the vendor's prefix when another vendor
+    # serves the same route (`/joggai/v2/voices`), since the root is then no one vendor's
+    route: str = ""
     resource: Resource | None = None  # its `x-mock-resource`: the role it plays in a collection
 
     @property
@@ -178,6 +181,13 @@ def load_specs(folder: Path, profiles: Profiles | None = None) -> tuple[list[Spe
             for method in METHODS:
                 if method in (item or {}):
                     operations.add(spec, method, api_path, path_ptr)
+    shared: dict[tuple[str, str], int] = {}
+    for op in operations.all:
+        key = (op.method, route_shape(op.path))
+        shared[key] = shared.get(key, 0) + 1
+    for op in operations.all:
+        alone = shared[(op.method, route_shape(op.path))] == 1
+        op.route = op.path if alone else op.profile.prefix + op.path
     return specs, operations.all
 
 

@@ -35,7 +35,7 @@ def strict_document(
         "Generated; do not edit.",
     }
     for op in operations:
-        responses = doc["paths"][op.path][op.method].get("responses") or {}
+        responses = doc["paths"][op.route][op.method].get("responses") or {}
         for code, response in responses.items():
             media = ((response or {}).get("content") or {}).get("application/json") or {}
             if str(code).isdigit() and isinstance(media.get("schema"), dict):

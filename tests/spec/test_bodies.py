@@ -43,7 +43,10 @@ def url_for(op_name: str, rid: str) -> tuple[str, dict[str, str]]:
 
 def test_every_operation_has_examples():
     assert sorted(op.name for op in POLLED) == [
+        "heygen.avatar_details",  # HeyGen's lookups by id: one example each, walked like a poll
         "heygen.photo_avatar_train_status",
+        "heygen.template",
+        "heygen.template_2",
         "heygen.video_avatar",
         "heygen.video_status",
         "heygen_v3.videos",  # GET /v3/videos/{video_id}
@@ -52,7 +55,8 @@ def test_every_operation_has_examples():
         "joggai.product_video",
         "joggai.template_video",
     ]
-    assert len(PAIRS) == 18 + 4 + 3 + 4  # + v3 video, product video, template video success examples
+    # + v3 video, product video, template video success examples, and the 3 lookups' one example each
+    assert len(PAIRS) == 18 + 4 + 3 + 4 + 3
 
 
 @pytest.mark.parametrize(("op_name", "example"), PAIRS)

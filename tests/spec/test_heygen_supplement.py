@@ -103,11 +103,11 @@ def test_every_new_get_is_served_as_its_effective_spec_says(client: TestClient, 
     effective = client.get("/__mock/openapi.json").json()
     for name in _served_gets(catalog):
         op = catalog.operations[name]
-        path = op.path.format(**{k: v for k, v in IDS.items() if "{" + k + "}" in op.path})
+        path = op.route.format(**{k: v for k, v in IDS.items() if "{" + k + "}" in op.route})
         answer = client.get(path, headers={"x-api-key": "k1"})
         assert answer.status_code == 200, (name, answer.text)
         assert answer.headers["x-mock-operation"] == name
-        schema = effective["paths"][op.path]["get"]["responses"]["200"]["content"]["application/json"][
+        schema = effective["paths"][op.route]["get"]["responses"]["200"]["content"]["application/json"][
             "schema"
         ]
         validator = jsonschema_rs.validator_for(normalize_31(schema))
