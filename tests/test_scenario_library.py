@@ -23,7 +23,7 @@ CLASH = """scenarios:
     steps:
       - error: not_found
 """
-SHIPPED = 43  # 11 defaults (one per operation naming a resource), fuzz, 31 shipped
+SHIPPED = 50  # 14 defaults (one per call by id that keeps a timeline), fuzz, 35 shipped
 
 
 def folder(tmp_path: Path, text: str) -> Path:
@@ -68,7 +68,7 @@ def test_serve_flags_add_or_replace(tmp_path):
         server = LiveServer(run, "--scenarios", str(mine), *extra)
         out, _ = server.stop()
         counts.append(out.split(" scenarios,")[0].rsplit(" ", 1)[-1])
-    assert counts == [str(SHIPPED + 1), "13"]  # 11 operation defaults, fuzz, and yours
+    assert counts == [str(SHIPPED + 1), "16"]  # 14 operation defaults, fuzz, and yours
 
 
 # Vendor reality: statuses the vendors send besides the documented ones, each scenario citing its source.

@@ -45,7 +45,7 @@ class Fake:
         defaults = {  # every call by id, not only polls: a POST or DELETE by id walks one too
             op.name: default_scenario(self.catalog, op, options.polls_per_state)
             for op in self.catalog.operations.values()
-            if op.id_parameter is not None
+            if op.id_parameter is not None and op.resource is None  # lists and collections keep no timeline
         }
         self.selection = Selection(self.store, defaults, self.catalog.operations)
         for scenario in [*defaults.values(), fuzz_scenario(), *loaded]:

@@ -8,6 +8,7 @@ MEANINGS: dict[str, str] = {
     "example-type-mismatch": "a value sent with a type the schema does not declare",
     "enum-with-description": "an enum value that carries its description (`pending: Waiting in queue`)",
     "example-outside-enum": "a status sent that its enum does not list",
+    "status-spelling": "a status enum without the vendor's other spellings of its end (JoggAI's `success`, `fail`)",
     "undeclared-field": "a field sent that the schema never declares",
     # each operation's shape (lint)
     "example-is-text": "an example given as a string of commented JSON",

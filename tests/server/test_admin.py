@@ -7,7 +7,7 @@ from ..conftest import ALL_OPERATIONS, KEY
 
 def test_scenarios_listed_and_filtered(client):
     all_ = client.get("/__mock/scenarios").json()
-    assert len(all_) == 43  # 11 defaults (one per operation naming a resource), fuzz, 31 shipped
+    assert len(all_) == 50  # 14 defaults (one per call by id that keeps a timeline), fuzz, 35 shipped
     video = client.get("/__mock/scenarios", params={"operation": "heygen.video_status"}).json()
     names = {s["name"] for s in video}
     assert "heygen-video-too-long" in names and "not-found" in names and "joggai-video-failed" not in names

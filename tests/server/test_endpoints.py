@@ -270,9 +270,16 @@ def test_405_allow_names_every_method_of_the_path(client):
 
 
 def test_delete_by_id_answers_its_example_not_a_500(client):
-    r = client.delete("/v3/videos/abc", headers=KEY)
+    """HeyGen v3's delete: the caller's own video is deleted in the documented body; another id is
+    the vendor's not-found, never a 500."""
+    looks = client.get("/v3/avatars/looks", headers=KEY).json()["data"]
+    made = client.post("/v3/videos", json={"type": "avatar", "avatar_id": looks[0]["id"]}, headers=KEY)
+    video = made.json()["data"]["video_id"]
+    r = client.delete(f"/v3/videos/{video}", headers=KEY)
     assert r.status_code == 200
-    assert r.json() == {"data": {"id": "abc", "deleted": True}}
+    assert r.json() == {"data": {"id": video, "deleted": True}}
+    again = client.delete("/v3/videos/abc", headers=KEY)
+    assert again.status_code == 404 and again.json()["error"]["code"] == "video_not_found"
 
 
 def test_a_declared_body_format_is_checked(client):

@@ -20,7 +20,9 @@ def test_ready_line_and_url(live):
     r = httpx.get(f"{live.url}/__mock/health", timeout=5)
     assert r.json()["status"] == "ok"
     out, _ = live.stop()
-    assert out.startswith(f"mockserver ready at {live.url} serving 39 operations (heygen: 17, joggai: 22)")
+    assert out.startswith(
+        f"mockserver ready at {live.url} serving 61 operations (heygen: 31, heygen_v3: 8, joggai: 22)"
+    )
     assert live.url.startswith("http://127.0.0.1:")
 
 
