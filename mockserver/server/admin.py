@@ -27,6 +27,7 @@ from ..spec.account import is_amount
 from ..spec.errors import ConfigError
 from ..spec.openapi import Operation
 from ..spec.reader import read_document
+from ..spec.surface import source_of, state_kind
 from .bodies import MAX_BODY, read_body
 from .router import RawRoute
 
@@ -107,8 +108,12 @@ async def list_routes(request: Request) -> JSONResponse:
             {
                 "operation": op.name,
                 "method": op.method.upper(),
-                "path": op.path,
+                "path": op.path,  # as the vendor documents it
+                "route": op.route,  # where the fake serves it at its root (a shared path: under the prefix)
+                "prefixed": op.profile.prefix + op.path,  # always served there too
                 "vendor": op.vendor,
+                "kind": state_kind(op),  # the state it reads or writes (spec/surface.py)
+                "source": source_of(op, catalog.specs_dir),
                 "examples": list(catalog.examples[op.name]),
                 "polled": op.polled,  # polls an id: where an id binding or a `*` scenario applies
             }
