@@ -24,7 +24,23 @@ STATUS_PROMISE = re.compile(r"[^.\n]*\b(?:standard )?HTTP (?:status|error) codes
 URL = re.compile(r"https?://[^\s<>\"')]+")
 DOUBLED = re.compile(r"^([a-z_-]{4,})\1$", re.I)
 NAMED_ID = re.compile(r"\b([A-Za-z]+)[ _](?:ID|Id|id)\b")
-ID_WORDS = {"unique", "the", "an", "a", "its", "by", "of", "resource"}
+# words before "ID" that name no resource ("an unknown ID", "the parent ID", "the folder's ID")
+ID_WORDS = {
+    "unique",
+    "the",
+    "an",
+    "a",
+    "its",
+    "by",
+    "of",
+    "resource",
+    "unknown",
+    "no",
+    "parent",
+    "new",
+    "same",
+}
+ID_WORDS |= {"your", "their", "this", "that", "given", "valid", "invalid", "any", "each", "every", "own"}
 
 
 def known_from(profile: Any) -> str:
@@ -209,9 +225,10 @@ class ProseCheck:
             text = raw.get(key)
             if not isinstance(text, str):
                 continue
-            for noun in NAMED_ID.findall(text):
-                if noun.lower() in own or noun.lower() in ID_WORDS:
-                    continue
+            others = {n for n in NAMED_ID.findall(text) if len(n) > 2 and n.lower() not in own | ID_WORDS}
+            if len({n.lower() for n in others}) != 1:
+                continue  # none, or ids of several resources: prose about a body, not this parameter
+            for noun in others:
                 self.findings.note(
                     op.spec,
                     join(op.pointer, key),

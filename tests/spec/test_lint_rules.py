@@ -236,3 +236,17 @@ def test_every_node_of_the_wrong_kind_is_linted_or_refused_in_one_line(tmp_path)
             except Exception as exc:  # noqa: BLE001 - any other exception is the defect
                 crashes.append(f"{'/'.join(map(str, at))} = {value!r}: {type(exc).__name__}: {exc}")
     assert crashes == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delete a thing. An unknown ID is the vendor's not-found.",
+        "Restore the thing's ID and its parent ID.",
+        "Render from a thing, naming each scene's voice ID and video ID.",
+    ],
+    ids=["unknown", "owner", "body"],
+)
+def test_prose_wrong_id_stays_quiet_on_ids_that_name_no_other_resource(tmp_path, text):
+    """Seen on the supplements: 'unknown ID', 'folder's ID', 'parent ID', and a body's several ids."""
+    assert "prose-wrong-id" not in _kinds(tmp_path, lambda d: _op(d).update(description=text), "quiet")
