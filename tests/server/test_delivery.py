@@ -175,8 +175,9 @@ def test_joggai_create_poll_webhook_media_expiry(fake, receiver):
     assert payload["data"]["project_id"] == vid
     assert payload["data"]["duration"] == 1.0
     assert isinstance(payload["timestamp"], int) and payload["event_id"]
-    log = deliveries(fake, vid)
-    assert [d["state"] for d in log] == ["delivered"] and log[0]["attempts"][0]["status"] == 200
+    # the receiver has the post before the dispatcher has its answer: wait for the log to settle
+    log = wait_for(lambda: [d for d in deliveries(fake, vid) if d["state"] == "delivered"])
+    assert len(deliveries(fake, vid)) == 1 and log[0]["attempts"][0]["status"] == 200
     assert_media_works_then_expires(fake, payload["data"]["video_url"], b"ftyp", 4)
 
 
