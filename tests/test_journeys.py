@@ -262,3 +262,21 @@ def test_no_credit_refused_at_create(fake: TestClient, journey: Journey) -> None
     refused = fake.post(path, json=body, headers={"x-api-key": key})
     assert refused.status_code == journey.no_credit_status and _contains(refused.json(), journey.no_credit)
     assert _walk(fake, key, *journey.videos) == [], "a refused create leaves no video"
+
+
+def test_heygen_v3_refuses_an_unknown_avatar_or_voice_as_documented(fake: TestClient) -> None:
+    """HeyGen v3 documents avatar_not_found and voice_not_found for a create naming what is not there;
+    the fake checks both against its catalogs, spends nothing, and starts no job."""
+    key = {"x-api-key": "refs-v3"}
+    voice, avatar = _pick(fake, "refs-v3", HEYGEN_V3)
+    before = _get(fake, "refs-v3", "/heygen/v3/users/me")["data"]["wallet"]["remaining_balance"]
+    for body, code in [
+        ({"type": "avatar", "avatar_id": "nobody", "voice_id": voice}, "avatar_not_found"),
+        ({"type": "avatar", "avatar_id": avatar, "voice_id": "nothing"}, "voice_not_found"),
+    ]:
+        refused = fake.post("/heygen/v3/videos", json=body, headers=key)
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == code, refused.text
+    assert _get(fake, "refs-v3", "/heygen/v3/users/me")["data"]["wallet"]["remaining_balance"] == before
+    assert _walk(fake, "refs-v3", *HEYGEN_V3.videos) == []
+    accepted = fake.post("/heygen/v3/videos", json={"type": "avatar", "avatar_id": avatar}, headers=key)
+    assert accepted.status_code == 200 and accepted.json()["data"]["status"] == "waiting"

@@ -153,6 +153,28 @@ def test_heygen_create_poll_webhook_media_expiry(fake, receiver):
     assert download(fake, fresh["video_url"]).status_code == 200
 
 
+def test_heygen_v3_job_calls_its_callback_url_and_links_offline_media(fake, receiver):
+    """A v3 video walks its timeline, is announced to its own callback_url (signed with the default
+    secret, as no endpoint is registered) and its finished body links the fake's media."""
+    look = fake.get("/heygen/v3/avatars/looks", headers=KEY).json()["data"][0]["id"]
+    job = {
+        "type": "avatar",
+        "avatar_id": look,
+        "script": "Hi",
+        "callback_id": "v3-1",
+        "callback_url": receiver.url,
+    }
+    vid = fake.post("/heygen/v3/videos", json=job, headers=KEY).json()["data"]["video_id"]
+    statuses = [fake.get(f"/heygen/v3/videos/{vid}", headers=KEY).json()["data"] for _ in range(6)]
+    assert statuses[-1]["status"] == "completed", [s["status"] for s in statuses]
+    got = wait_for(lambda: receiver.got)[0]
+    assert verify_signature("whsec_mockserver", got["raw"], got["headers"]["Signature"])
+    payload = json.loads(got["raw"])
+    assert payload["event_type"] == "avatar_video.success" and payload["event_data"]["video_id"] == vid
+    assert payload["event_data"]["callback_id"] == "v3-1"
+    assert_media_works_then_expires(fake, statuses[-1]["video_url"], b"ftyp", 4)
+
+
 def test_joggai_create_poll_webhook_media_expiry(fake, receiver):
     """A time-based timeline ends on its own: the webhook comes though nobody polls at the end."""
     created = fake.post("/v2/endpoint", json={"url": receiver.url + "/jogg"}, headers=KEY).json()
