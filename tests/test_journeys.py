@@ -280,3 +280,28 @@ def test_heygen_v3_refuses_an_unknown_avatar_or_voice_as_documented(fake: TestCl
     assert _walk(fake, "refs-v3", *HEYGEN_V3.videos) == []
     accepted = fake.post("/heygen/v3/videos", json={"type": "avatar", "avatar_id": avatar}, headers=key)
     assert accepted.status_code == 200 and accepted.json()["data"]["status"] == "waiting"
+
+
+def test_a_null_optional_reference_is_not_checked(fake: TestClient) -> None:
+    """`voice_id: null` names no voice: accepted like any null optional field, not voice_not_found."""
+    _, avatar = _pick(fake, "refs-null", HEYGEN_V3)
+    body = {"type": "avatar", "avatar_id": avatar, "voice_id": None, "script": "Hi"}
+    answer = fake.post("/heygen/v3/videos", json=body, headers={"x-api-key": "refs-null"})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("journey", [HEYGEN_V3, JOGGAI], ids=["heygen_v3", "joggai"])
+def test_a_finished_video_completes_after_it_was_created(fake: TestClient, journey: Journey) -> None:
+    """completed_at is when the job ended: never the example's date, years before created_at."""
+    key = f"stamps-{journey.name}"
+    voice, avatar = _pick(fake, key, journey)
+    path, template = journey.create
+    made = fake.post(
+        path, json=_fill(template, {"avatar": avatar, "voice": voice}), headers={"x-api-key": key}
+    )
+    status_path = journey.status.format(id=lookup(made.json(), journey.created_id))
+    for _ in range(MAX_POLLS):
+        data = _get(fake, key, status_path)["data"]
+        if data["status"] == "completed":
+            break
+    assert data["completed_at"] >= data["created_at"], data

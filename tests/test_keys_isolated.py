@@ -65,3 +65,33 @@ def test_two_keys_see_disjoint_state(fake: TestClient) -> None:
     assert fake.delete(f"/heygen/v1/video.delete?video_id={video}", headers=B).status_code == 404
     assert fake.post(f"/heygen/v1/folders/{folder}/trash", headers=B).status_code == 404
     assert seen(A)[:3] == ([video], [folder], [asset])
+
+
+def test_another_keys_video_is_not_found_and_its_timeline_untouched(fake: TestClient) -> None:
+    """Key B polling key A's video id gets the vendor's not-found, and A's walk is not moved by it."""
+    video = lookup(_ok(fake.post("/heygen/v2/video/generate", json=VIDEO, headers=A)), "data.video_id")
+    status = f"/heygen/v1/video_status.get?video_id={video}"
+    other = fake.get(status, headers=B)
+    assert other.status_code == 404 and other.json()["code"] == 40104
+    assert lookup(_ok(fake.get(status, headers=A)), "data.status") == "pending"  # A's first poll
+    # an id of the client's own choosing, never created, is anyone's (the Prism-like default)
+    assert fake.get("/heygen/v1/video_status.get?video_id=mine-1", headers=B).status_code == 200
+
+
+def test_upload_urls_take_bytes_only_for_uploads(fake: TestClient) -> None:
+    """A video's or a folder's id is no upload: PUT there is the fake's 404, nothing is served."""
+    video = lookup(_ok(fake.post("/heygen/v2/video/generate", json=VIDEO, headers=A)), "data.video_id")
+    folder = lookup(_ok(fake.post("/heygen/v1/folders/create", json={"name": "f"}, headers=A)), "data.id")
+    for rid in (video, folder):
+        assert fake.put(f"/__media/uploads/{rid}", content=b"bytes").status_code == 404
+        assert fake.get(f"/__media/uploads/{rid}").status_code == 404
+    asset = _ok(
+        fake.post(
+            "/joggai/v2/upload/asset", json={"filename": "a.jpg", "content_type": "image/jpeg"}, headers=A
+        )
+    )
+    sign_url = asset["data"]["sign_url"]
+    assert (
+        fake.put(sign_url, content=b"\xff\xd8jpeg", headers={"content-type": "image/jpeg"}).status_code == 200
+    )
+    assert fake.get(asset["data"]["asset_url"]).status_code == 200

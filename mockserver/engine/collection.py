@@ -82,7 +82,7 @@ def record_values(fake: Fake, record: Record, base: str, now: float, status: boo
 def receive_upload(fake: Fake, rid: str, size: int, content_type: str) -> Record | None:
     """The bytes of an upload record came (counted, not kept); None for an id that is no record."""
     found = fake.store.find_record(rid)
-    if found is None:
+    if found is None or not found[1].upload:  # a video or a folder takes no bytes
         return None
     key, record = found
     record.uploaded, record.size = True, size
@@ -126,6 +126,7 @@ class CollectionResponder(Responder):
         self.res = op.resource
         self.envelope = fake.catalog.envelopes[op.name]
         self.id_field = self._id_field(fake)
+        self.hands_out_upload = "{upload_url}" in str(self.res.item or {})  # JoggAI's sign_url
 
     def _id_field(self, fake: Fake) -> str | None:
         """The body field that names the record, for calls without an id parameter: the field an
@@ -150,6 +151,7 @@ class CollectionResponder(Responder):
     def add(self, request: Request, now: float, entry: dict[str, Any]) -> Answer:
         kind = request.headers.get("content-type", "")
         record = Record(self.fake.store.mint_id(), now, content_type=kind.split(";")[0].strip())
+        record.upload = self.hands_out_upload
         if request.body is not None and request.body and not any(j in kind for j in _JSON):
             record.uploaded, record.size = True, len(request.body)  # the bytes came in the call itself
         else:

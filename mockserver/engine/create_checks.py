@@ -40,7 +40,7 @@ class CreateChecks:
         """None: go on and create (the cost is spent). Else the vendor's refusal, nothing spent."""
         for ref in self.call.refs:
             for value in values_at(fields, ref.path):
-                if str(value) not in self.known[ref.path]:
+                if value is not None and str(value) not in self.known[ref.path]:  # null: not given
                     return responder.error(ref.error, f"{ref.path} '{value}' does not exist")
         cost = self.call.cost
         if not cost:

@@ -26,6 +26,7 @@ class Record:
     trashed: bool = False
     job: str | None = None  # the status operation its job is polled on, if a create call made it
     content_type: str = ""
+    upload: bool = False  # it hands out an upload URL: its bytes come by PUT there
     uploaded: bool = False  # its bytes have come (in the add itself, or by PUT to its upload URL)
     size: int = 0  # how many bytes came (they are not kept)
 

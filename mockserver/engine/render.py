@@ -44,6 +44,9 @@ def marked(body: Any, profile: Profile, media: bool) -> Any:
     for path in profile.updated_fields:
         if present(body, path):
             body = replaced(body, path, f"{_MARK}updated\x00")
+    for path in profile.completed_fields:  # a finished body's completed_at: when the job ended
+        if lookup(body, path) is not None:
+            body = replaced(body, path, f"{_MARK}updated\x00")
     if media:
         for path, asset in profile.media.items():
             found = lookup(body, path)

@@ -67,7 +67,7 @@ async def uploaded(request: Request) -> Response:
     """GET/HEAD an uploaded asset: a stock file of its type; 404 until its bytes have come."""
     rid = request.path_params["rid"]
     found = request.app.state.fake.store.find_record(rid)
-    if found is None or not found[1].uploaded:
+    if found is None or not found[1].uploaded or found[1].job is not None:
         return JSONResponse({"error": f"no uploaded asset '{rid}': PUT its bytes to this URL first"}, 404)
     asset = stock_asset(found[1].content_type)
     return FileResponse(ASSETS / asset, media_type=ASSET_TYPES[asset])

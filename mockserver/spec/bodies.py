@@ -83,8 +83,9 @@ def documented(op: Operation) -> tuple[list[Example], list[tuple[str, str]]]:
     for code in responses:
         if not str(code).isdigit():
             continue
-        media_ptr = join(op.pointer, "responses", code, "content", "application/json")
-        try:
+        try:  # the response may itself be a $ref (`#/components/responses/NotFound`): follow it first
+            response_ptr, _ = op.spec.resolver.follow(join(op.pointer, "responses", code))
+            media_ptr = join(response_ptr, "content", "application/json")
             _, media = op.spec.resolver.follow(media_ptr)
         except KeyError:
             continue

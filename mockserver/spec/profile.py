@@ -137,6 +137,7 @@ class Profile:
     id_fields: list[str]
     created_fields: list[str]
     updated_fields: list[str]
+    completed_fields: list[str]  # set when the job ended (its updated time), where a body has them
     status_field: str
     progress: list[str]
     success: list[str]
@@ -198,6 +199,7 @@ def _profile_from(data: Any, label: str) -> Profile:
         id_fields=list(need("id_fields")),
         created_fields=list(stamps.get("created") or []),
         updated_fields=list(stamps.get("updated") or []),
+        completed_fields=list(stamps.get("completed") or []),
         status_field=str(need("status_field")),
         progress=[s.lower() for s in statuses.get("progress", [])],
         success=[s.lower() for s in statuses.get("success", [])],

@@ -96,7 +96,9 @@ def check_step(client, op_name, rid, scenario_name, step, index):
     elif step.kind == "error":
         err = profile.errors[step.value]
         assert r.status_code == err.status
-        assert body == err.render()
+        # in the call's own documented words where its spec has an example of that status (fixed text)
+        own = [e.body for e in CATALOG.examples[op_name].values() if e.status_code == err.status >= 400]
+        assert body == (own[0] if own and "{detail}" not in str(err.body) else err.render())
         for name, value in err.headers.items():
             assert r.headers[name] == value
     elif step.kind == "status":

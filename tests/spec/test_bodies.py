@@ -76,9 +76,10 @@ def test_example_served_with_requested_id(vendor_client, op_name, example):
             data[field] = rid
     if data.get("created_at") is not None:
         data["created_at"] = int(timeline["first_seen"])
-    if data.get("updated_at") is not None:
-        data["updated_at"] = body["data"]["updated_at"]
-        assert isinstance(body["data"]["updated_at"], int)
+    for stamp in ("updated_at", "completed_at"):  # the fake's own clock: never the example's date
+        if data.get(stamp) is not None:
+            data[stamp] = body["data"][stamp]
+            assert isinstance(body["data"][stamp], int) and body["data"][stamp] >= data["created_at"]
     assert body == expected
     if any(field in data for field in ID_FIELDS):
         assert rid in json.dumps(body)
