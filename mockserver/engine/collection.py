@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 UPLOADS = f"{MEDIA_PREFIX}/uploads"  # PUT the bytes of an upload record here; GET its asset once there
 NO_JOB = "completed"  # the status of a record without a job
-_JSON = ("json",)
 
 
 def collection_key(op: Operation, collection: str, request: Request) -> tuple[str, str]:
@@ -170,8 +169,11 @@ class CollectionResponder(Responder):
     def add(self, request: Request, now: float, entry: dict[str, Any]) -> Answer:
         kind = request.headers.get("content-type", "")
         record = Record(self.fake.store.mint_id(), now, content_type=kind.split(";")[0].strip())
-        if request.body is not None and request.body and not any(j in kind for j in _JSON):
-            record.uploaded, record.size = True, len(request.body)  # the bytes came in the call itself
+        if self.validator.media:  # the bytes come in the call itself, as a declared media type
+            refused = self.checked_upload(request, kind, entry)
+            if refused is not None:
+                return refused
+            record.uploaded, record.size = True, len(request.body or b"")
         else:
             refused, body = self.checked_body(request.body, entry)
             if refused is not None:
@@ -180,6 +182,14 @@ class CollectionResponder(Responder):
         self.fake.store.put_record(collection_key(self.op, self.res.collection or "", request), record)
         entry["id"] = record.rid
         return self.show(record, request.base, now)
+
+    def checked_upload(self, request: Request, kind: str, entry: dict[str, Any]) -> Answer | None:
+        """The vendor's refusal of an upload's bytes (too big, absent, an undeclared type), or None."""
+        if request.body is None:
+            return self.error("invalid_parameter", "request body over the size limit")
+        violations = self.validator.check_media(kind, request.body)
+        self.record(violations, entry)
+        return self.error("invalid_parameter", violations[0].message) if violations else None
 
     def change(self, request: Request, now: float, entry: dict[str, Any]) -> Answer:
         refused, body = (None, None) if not request.body else self.checked_body(request.body, entry)
