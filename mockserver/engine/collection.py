@@ -101,24 +101,22 @@ def stock_asset(content_type: str) -> str:
     return "caption.ass" if kind.startswith("text/") else "video.mp4"
 
 
-def _echoed(template: Any) -> bool:
-    return isinstance(template, str) and template.startswith("{request.") and template.endswith("}")
-
-
 def _no_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _no_nulls(v) for k, v in value.items() if v is not None}
     return [_no_nulls(v) for v in value] if isinstance(value, list) else value
 
 
-def echo(template: Any, values: dict[str, Any]) -> Any:
-    """An `item` template filled, a request field the caller left out (or sent as null) left out
-    of the answer: the vendors type those fields as strings, arrays, numbers, never null."""
-    if isinstance(template, dict):
-        shown = {k: echo(v, values) for k, v in template.items()}
-        return {k: v for k, v in shown.items() if v is not None or not _echoed(template[k])}
-    value = fill(template, values)
-    return _no_nulls(value) if _echoed(template) else value
+def echo(res: Resource, values: dict[str, Any]) -> Any:
+    """The resource's `item` filled. With `absent: omit` (where the vendor types the echoed fields
+    as never null), a request field the caller left out, or sent as null, is left out of the answer."""
+    shown = fill(res.item, values)
+    for name in res.echoes():
+        if shown.get(name) is None:
+            shown.pop(name, None)
+        else:
+            shown[name] = _no_nulls(shown[name])
+    return shown
 
 
 def uses_status(res: Resource) -> bool:
@@ -225,7 +223,7 @@ class CollectionResponder(Responder):
         body = copy.deepcopy(self.envelope)
         if self.res.at is not None and self.res.item is not None:
             values = record_values(self.fake, record, base, now, uses_status(self.res))
-            shown = echo(self.res.item, values)
+            shown = echo(self.res, values)
             if not assign(body, self.res.at, shown):
                 body = shown
         return self.fresh(200, body, record.rid, record.created, now, base, {})

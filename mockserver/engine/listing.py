@@ -131,7 +131,7 @@ class ListResponder(Responder):
         else:  # only the page's records are shown: a job's status is peeked for those alone
             page, values = cut(self.records(request, now), self.res.paging, query)
             page = [
-                echo(self.res.item, self.values(record, request.base, now, self.status)) for record in page
+                echo(self.res, self.values(record, request.base, now, self.status)) for record in page
             ]
         body = copy.deepcopy(self.envelope)
         assign(body, self.res.items or "", page)
