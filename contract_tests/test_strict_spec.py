@@ -77,7 +77,9 @@ def test_default_timelines_validate_to_the_end(fake):
     found, ends = [], 0
     for op in polled(catalog):
         # a resource got by id (an avatar's details, a template) has no job status: one answer is all
-        jobless = not any(lookup(ex.body, op.profile.status_field) for ex in catalog.examples[op.name].values())
+        jobless = not any(
+            lookup(ex.body, op.profile.status_field) for ex in catalog.examples[op.name].values()
+        )
         for _ in range(MAX_POLLS):
             r = client.get(url(op, "walk"), headers={"x-api-key": KEY})
             found += problems(catalog, op, r)

@@ -52,15 +52,14 @@ def decode_token(token: str) -> int | None:
     return int(number)
 
 
-def _whole(query: dict[str, str], name: str | None) -> int | None:
-    """A whole number from the query, None when absent; BadPage when it is not one. 0 reads as
-    absent (INFERRED: HeyGen documents `limit` 0 to 100 and says not what 0 does); a page past
-    the end, however far, is an empty page, as the spec sets no maximum."""
+def _whole(query: dict[str, str], name: str | None, least: int = 1) -> int | None:
+    """A whole number from the query, None when absent; BadPage when it is not one. A page past
+    the end, however far, is an empty page (the specs set pages no maximum)."""
     raw = query.get(name) if name else None
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
-        raise BadPage(f"{name} must be a whole number")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS or int(raw) < least:
+        raise BadPage(f"{name} must be a whole number of at least {least}")
     return int(raw)
 
 
@@ -69,7 +68,8 @@ def cut(items: list[Any], paging: Paging | None, query: dict[str, str]) -> tuple
     total = len(items)
     if paging is None:
         return items, {"total": total, "has_more": False, "next_token": None, "page": 1}
-    size = _whole(query, paging.size) or paging.default
+    # a size of 0 is the default (INFERRED: HeyGen documents `limit` 0 to 100 and says not what 0 does)
+    size = _whole(query, paging.size, 0) or paging.default
     if size is not None and paging.max is not None and size > paging.max:
         raise BadPage(f"{paging.size} must be at most {paging.max}")  # refused, as the spec's maximum says
     page = 1
@@ -130,9 +130,7 @@ class ListResponder(Responder):
             )
         else:  # only the page's records are shown: a job's status is peeked for those alone
             page, values = cut(self.records(request, now), self.res.paging, query)
-            page = [
-                echo(self.res, self.values(record, request.base, now, self.status)) for record in page
-            ]
+            page = [echo(self.res, self.values(record, request.base, now, self.status)) for record in page]
         body = copy.deepcopy(self.envelope)
         assign(body, self.res.items or "", page)
         for path, what in (self.res.paging.out if self.res.paging else {}).items():

@@ -129,7 +129,9 @@ class RequestValidator:
         ptr = join(op.pointer, "requestBody", "content")
         if not raw:
             if self.body_required:
-                return [Violation(op.name, "missing", ptr, "missing the request body (the file's bytes)", label)]
+                return [
+                    Violation(op.name, "missing", ptr, "missing the request body (the file's bytes)", label)
+                ]
             return []
         kind = content_type.split(";")[0].strip().lower()
         if any(kind == m or (m.endswith("/*") and kind.startswith(m[:-1])) for m in self.media):
