@@ -172,6 +172,8 @@ class CollectionResponder(Responder):
             if refused is not None:
                 return refused
             record.uploaded, record.size = True, len(request.body or b"")
+        elif request.body and "json" not in kind:  # bytes sent to a JSON add: an upload done at once
+            record.uploaded, record.size = True, len(request.body)
         else:
             refused, body = self.checked_body(request.body, entry)
             if refused is not None:
