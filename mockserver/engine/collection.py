@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 UPLOADS = f"{MEDIA_PREFIX}/uploads"  # PUT the bytes of an upload record here; GET its asset once there
 NO_JOB = "completed"  # the status of a record without a job
-_JSON = ("json",)
 
 
 def collection_key(op: Operation, collection: str, request: Request) -> tuple[str, str]:
@@ -102,6 +101,24 @@ def stock_asset(content_type: str) -> str:
     return "caption.ass" if kind.startswith("text/") else "video.mp4"
 
 
+def _no_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    return [_no_nulls(v) for v in value] if isinstance(value, list) else value
+
+
+def echo(res: Resource, values: dict[str, Any]) -> Any:
+    """The resource's `item` filled. With `absent: omit` (where the vendor types the echoed fields
+    as never null), a request field the caller left out, or sent as null, is left out of the answer."""
+    shown = fill(res.item, values)
+    for name in res.echoes():
+        if shown.get(name) is None:
+            shown.pop(name, None)
+        else:
+            shown[name] = _no_nulls(shown[name])
+    return shown
+
+
 def uses_status(res: Resource) -> bool:
     return "{status}" in repr(res.item) or "status" in res.filters.values()
 
@@ -152,8 +169,13 @@ class CollectionResponder(Responder):
         kind = request.headers.get("content-type", "")
         record = Record(self.fake.store.mint_id(), now, content_type=kind.split(";")[0].strip())
         record.upload = self.hands_out_upload
-        if request.body is not None and request.body and not any(j in kind for j in _JSON):
-            record.uploaded, record.size = True, len(request.body)  # the bytes came in the call itself
+        if self.validator.media:  # the bytes come in the call itself, as a declared media type
+            refused = self.checked_upload(request, kind, entry)
+            if refused is not None:
+                return refused
+            record.uploaded, record.size = True, len(request.body or b"")
+        elif request.body and "json" not in kind:  # bytes sent to a JSON add: an upload done at once
+            record.uploaded, record.size = True, len(request.body)
         else:
             refused, body = self.checked_body(request.body, entry)
             if refused is not None:
@@ -162,6 +184,14 @@ class CollectionResponder(Responder):
         self.fake.store.put_record(collection_key(self.op, self.res.collection or "", request), record)
         entry["id"] = record.rid
         return self.show(record, request.base, now)
+
+    def checked_upload(self, request: Request, kind: str, entry: dict[str, Any]) -> Answer | None:
+        """The vendor's refusal of an upload's bytes (too big, absent, an undeclared type), or None."""
+        if request.body is None:
+            return self.error("invalid_parameter", "request body over the size limit")
+        violations = self.validator.check_media(kind, request.body)
+        self.record(violations, entry)
+        return self.error("invalid_parameter", violations[0].message) if violations else None
 
     def change(self, request: Request, now: float, entry: dict[str, Any]) -> Answer:
         refused, body = (None, None) if not request.body else self.checked_body(request.body, entry)
@@ -197,7 +227,7 @@ class CollectionResponder(Responder):
         body = copy.deepcopy(self.envelope)
         if self.res.at is not None and self.res.item is not None:
             values = record_values(self.fake, record, base, now, uses_status(self.res))
-            shown = fill(self.res.item, values)
+            shown = echo(self.res, values)
             if not assign(body, self.res.at, shown):
                 body = shown
         return self.fresh(200, body, record.rid, record.created, now, base, {})

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..spec.openapi import Operation
 from ..spec.paths import assign, lookup
-from ..spec.placeholders import fill
 from ..spec.resources import Paging, catalog_items
 from .answer import Answer, Request
-from .collection import CollectionResponder, collection_key, record_values, uses_status
+from .collection import CollectionResponder, collection_key, echo, record_values, uses_status
 from .records import Record
 from .responder import Responder
 
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
 
 _CURSOR = "mock:"  # inside the base64: a token names an offset into the filtered list
 _MAX_CURSOR = 64
+_MAX_DIGITS = 1000  # far past any list; bounds the work of reading the number
 
 
 class BadPage(ValueError):
@@ -52,13 +52,14 @@ def decode_token(token: str) -> int | None:
     return int(number)
 
 
-def _whole(query: dict[str, str], name: str | None) -> int | None:
-    """A positive whole number from the query, None when absent; BadPage when it is not one."""
+def _whole(query: dict[str, str], name: str | None, least: int = 1) -> int | None:
+    """A whole number from the query, None when absent; BadPage when it is not one. A page past
+    the end, however far, is an empty page (the specs set pages no maximum)."""
     raw = query.get(name) if name else None
     if not raw:
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) < 1:
-        raise BadPage(f"{name} must be a whole number of at least 1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS or int(raw) < least:
+        raise BadPage(f"{name} must be a whole number of at least {least}")
     return int(raw)
 
 
@@ -67,9 +68,10 @@ def cut(items: list[Any], paging: Paging | None, query: dict[str, str]) -> tuple
     total = len(items)
     if paging is None:
         return items, {"total": total, "has_more": False, "next_token": None, "page": 1}
-    size = _whole(query, paging.size) or paging.default
-    if size is not None and paging.max is not None:
-        size = min(size, paging.max)  # INFERRED: a size over the maximum gets the maximum
+    # a size of 0 is the default (INFERRED: HeyGen documents `limit` 0 to 100 and says not what 0 does)
+    size = _whole(query, paging.size, 0) or paging.default
+    if size is not None and paging.max is not None and size > paging.max:
+        raise BadPage(f"{paging.size} must be at most {paging.max}")  # refused, as the spec's maximum says
     page = 1
     if paging.style == "token":
         raw = query.get(paging.token or "")
@@ -128,9 +130,7 @@ class ListResponder(Responder):
             )
         else:  # only the page's records are shown: a job's status is peeked for those alone
             page, values = cut(self.records(request, now), self.res.paging, query)
-            page = [
-                fill(self.res.item, self.values(record, request.base, now, self.status)) for record in page
-            ]
+            page = [echo(self.res, self.values(record, request.base, now, self.status)) for record in page]
         body = copy.deepcopy(self.envelope)
         assign(body, self.res.items or "", page)
         for path, what in (self.res.paging.out if self.res.paging else {}).items():

@@ -147,7 +147,9 @@ class Responder:
         if "missing" in kinds:
             missing = [v.message for v in violations if v.kind == "missing"]
             return self.error("invalid_parameter", "; ".join(missing))
-        if self.fake.options.strict:
+        # a supplement's operation (op.resource) is served as its vendor serves it: a parameter that
+        # breaks its documented schema is refused (HeyGen v3 names it in `param`), not only with --strict
+        if self.fake.options.strict or self.op.resource is not None:
             return self.error("invalid_parameter", "; ".join(v.message for v in violations))
         return None
 

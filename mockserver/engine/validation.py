@@ -78,6 +78,9 @@ class RequestValidator:
         self.body_pointer = join(op.pointer, "requestBody", "content", "application/json", "schema")
         self.body_required = bool((op.raw.get("requestBody") or {}).get("required", False))
         self.body: Any = None
+        content = (op.raw.get("requestBody") or {}).get("content") or {}
+        # raw bytes (an upload): no JSON schema, the declared media types are the contract
+        self.media = () if "application/json" in content else tuple(str(m).lower() for m in content)
         if "requestBody" in op.raw:
             try:
                 schema = normalize_31(op.spec.resolver.inline(self.body_pointer))
@@ -118,6 +121,23 @@ class RequestValidator:
         return [
             Violation(op.name, "invalid", ptr, f"request body: {e.message}", label) for e in errors
         ], value
+
+    def check_media(self, content_type: str, raw: bytes) -> list[Violation]:
+        """A raw-bytes body: present when required, and sent as one of the declared media types
+        (the Content-Type is the body's only schema, so a type the spec lists not is refused)."""
+        op, label = self.op, self.op.spec.label
+        ptr = join(op.pointer, "requestBody", "content")
+        if not raw:
+            if self.body_required:
+                return [
+                    Violation(op.name, "missing", ptr, "missing the request body (the file's bytes)", label)
+                ]
+            return []
+        kind = content_type.split(";")[0].strip().lower()
+        if any(kind == m or (m.endswith("/*") and kind.startswith(m[:-1])) for m in self.media):
+            return []
+        message = f"Content-Type '{kind or '(none)'}' is not one of {', '.join(self.media)}"
+        return [Violation(op.name, "invalid", ptr, message, label)]
 
     def _tolerated(self, value: Any) -> list[Violation]:
         """What the published schema refuses but the vendor accepts (a `null` optional field)."""

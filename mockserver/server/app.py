@@ -150,10 +150,12 @@ def _allow(request: Request) -> dict[str, str] | None:
     """Every method the path takes: Starlette's 405 names only the first route's, and one vendor
     path can carry several operations (GET and DELETE /v3/videos/{video_id})."""
     path = route_path(request.scope) if request.scope.get("root_path") else request.scope["path"]
-    methods = {
-        m
+    matching = [
+        route
         for route in request.app.router.routes
         if isinstance(route, Route) and route.methods and route.path_regex.match(path)
-        for m in route.methods
-    }
+    ]
+    # OpenAPI matches a concrete path before a templated one: /v1/asset/list is not /v1/asset/{id}
+    concrete = [route for route in matching if "{" not in route.path]
+    methods = {m for route in concrete or matching for m in route.methods or ()}
     return {"Allow": ", ".join(sorted(methods))} if methods else None

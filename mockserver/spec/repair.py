@@ -94,6 +94,8 @@ def effective_document(
     for op in operations:
         if op.spec is spec and op.name == add:
             document_registration(doc, spec, op)
+        if op.spec is spec and op.resource and op.resource.paging and op.resource.paging.style == "token":
+            document_token_refusal(doc, spec, op)
     doc["openapi"] = "3.1.0"
     return doc
 
@@ -134,6 +136,24 @@ def document_registration(doc: dict[str, Any], spec: SpecFile, op: Operation) ->
             response["description"] = (
                 f"{said} (also the refusal of a URL or of one endpoint too many)".strip()
             )
+
+
+def document_token_refusal(doc: dict[str, Any], spec: SpecFile, op: Operation) -> None:
+    """A token-paged list refuses a cursor it did not give with invalid_parameter: a well-formed
+    string refused for what it means, which no schema can state (`x-mock-meaning-refusal`)."""
+    err = spec.profile.errors["invalid_parameter"]
+    resolver = RefResolver(doc, spec.label)
+    node = resolver.follow(op.pointer)[1]
+    responses = node.get("responses") or {}
+    for status in sorted({err.status, err.http_status or err.status} - {200}):
+        response = responses.get(str(status))
+        if not isinstance(response, dict):
+            continue
+        if "$ref" in response:  # a shared response: this operation's own copy carries the mark
+            response = responses[str(status)] = resolver.inline(join(op.pointer, "responses", str(status)))
+        said = response.get("description") or ""
+        response["description"] = f"{said} (also the refusal of a token this list did not give)".strip()
+        response["x-mock-meaning-refusal"] = True
 
 
 def _property(resolver: RefResolver, ptr: str, path: str) -> dict[str, Any] | None:

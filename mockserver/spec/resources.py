@@ -23,9 +23,10 @@ _COMMON = {"kind", "example"}
 _KEYS = {
     "account": {"fields"},
     "catalog": {"items", "id", "filters", "paging"},
-    "list": {"items", "collection", "item", "statuses", "filters", "paging"},
-    **{k: {"collection", "item", "at"} for k in ("add", "update", "trash", "restore", "delete")},
+    "list": {"items", "collection", "item", "statuses", "filters", "paging", "absent"},
+    **{k: {"collection", "item", "at", "absent"} for k in ("add", "update", "trash", "restore", "delete")},
 }
+ABSENT = ("null", "omit")  # what an `item` field echoing a request field the caller left out shows
 _NEEDED = {
     "account": (),  # without fields: the example as documented (a user profile)
     "catalog": ("items",),
@@ -65,6 +66,13 @@ class Resource:
     statuses: dict[str, str] = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)
     paging: Paging | None = None
+    absent: str = "null"  # omit: a `{request.x}` field the request left out (or sent null) is left out
+
+    def echoes(self) -> list[str]:
+        """The item's fields that echo a request field, left out when absent (`absent: omit`)."""
+        if self.absent != "omit" or not self.item:
+            return []
+        return [k for k, v in self.item.items() if isinstance(v, str) and v.startswith("{request.")]
 
     def fail(self, where: str, problem: str, fix: str) -> ConfigError:
         return ConfigError(
@@ -114,6 +122,9 @@ def parse_resource(raw: Any, label: str, pointer: str) -> Resource | None:
         raise res.fail("at", "'at' without 'item' (nothing to put there)", "add 'item', or remove 'at'")
     if "paging" in raw:
         res.paging = _paging(raw["paging"], res)
+    res.absent = raw.get("absent", "null")
+    if res.absent not in ABSENT:
+        raise res.fail("absent", f"'absent' is {res.absent!r}", "write 'absent: null' or 'absent: omit'")
     return res
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from .bodies import Example, status_of
 from .described_enums import bare_enum
 from .openapi import Operation
+from .paths import lookup
 
 MAX_DEPTH = 16
 
@@ -40,8 +41,25 @@ def strict_document(
             media = ((response or {}).get("content") or {}).get("application/json") or {}
             if str(code).isdigit() and isinstance(media.get("schema"), dict):
                 served = [ex.body for ex in examples.get(op.name, {}).values() if str(ex.status_code) == code]
+                served += _without_echoes(op, served) if code == "200" else []
                 _tighten(op, media, served, _errors_at(op, int(code)))
     return doc
+
+
+def _without_echoes(op: Operation, served: list[Any]) -> list[Any]:
+    """A record shown at `at` leaves out the request fields the caller did not set (`absent: omit`):
+    the fake serves those bodies too, so a client may not rely on those fields."""
+    res = op.resource
+    names = res.echoes() if res is not None and res.at else []
+    out = []
+    for body in served if names else []:
+        body = copy.deepcopy(body)
+        record = lookup(body, res.at or "")
+        if isinstance(record, dict):
+            for name in names:
+                record.pop(name, None)
+            out.append(body)
+    return out
 
 
 def _errors_at(op: Operation, code: int) -> list[Any]:

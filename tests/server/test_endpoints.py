@@ -269,6 +269,12 @@ def test_405_allow_names_every_method_of_the_path(client):
     assert client.put("/v3/videos", headers=KEY).headers["allow"] == "GET, HEAD, POST"
 
 
+def test_405_allow_prefers_the_concrete_path(client):
+    # /v1/asset/list is its own path (GET), not /v1/asset/{asset_id} (DELETE): OpenAPI's precedence
+    assert client.put("/v1/asset/list", headers=KEY).headers["allow"] == "GET, HEAD"
+    assert client.put("/v1/asset/abc", headers=KEY).headers["allow"] == "DELETE"
+
+
 def test_delete_by_id_answers_its_example_not_a_500(client):
     """HeyGen v3's delete: the caller's own video is deleted in the documented body; another id is
     the vendor's not-found, never a 500."""

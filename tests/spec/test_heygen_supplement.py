@@ -139,3 +139,13 @@ def test_the_upload_takes_raw_bytes(client: TestClient):
     assert answer.status_code == 200, answer.text
     assert answer.json()["code"] == 100
     assert answer.json()["data"]["id"]
+
+
+def test_the_upload_refuses_an_undeclared_type_or_no_bytes(client: TestClient):
+    # the Content-Type is the raw body's only schema: a type the spec lists not, or no file, is refused
+    key = {"x-api-key": "k1"}
+    for content, kind in ((b"{}", "application/json"), (b"", "image/jpeg"), (b"GIF89a", "image/gif")):
+        answer = client.post("/v1/asset", content=content, headers=key | {"content-type": kind})
+        assert answer.status_code == 400, (kind, answer.text)
+        assert answer.json()["code"] == 400
+    assert client.get("/v1/asset/list", headers=key).json()["data"]["assets"] == []
