@@ -187,18 +187,7 @@ STRICT_HELP = (
 def spec(specs_dir: Path, effective: bool, strict: bool) -> None:
     """Print the combined OpenAPI document as JSON."""
     catalog = Catalog(specs_dir)
-    click.echo(json.dumps(_document(catalog, "effective" if effective else "published", strict), indent=2))
-
-
-def _document(catalog: Catalog, which: str, strict: bool) -> dict[str, Any]:
-    """The effective (tolerant) spec, the strict one, or the published one."""
-    if strict and which == "published":
-        raise ConfigError(
-            "--strict", "", "the strict spec is built from the effective one", "drop --published"
-        )
-    if strict:
-        return catalog.strict
-    return catalog.effective if which == "effective" else catalog.published()
+    click.echo(json.dumps(catalog.document("effective" if effective else "published", strict), indent=2))
 
 
 @main.command()
@@ -235,22 +224,10 @@ def check(
     vendor_defaults: bool,
 ) -> None:
     """Run schemathesis's checks against a live server; exit 1 on any failure."""
-    try:
-        import requests
-        from schemathesis.specs.openapi.checks import ignored_auth
-
-        from .kit.contract import ContractRun, Target, in_body_refusals
-    except ImportError as exc:
-        raise ConfigError(
-            "mockserver check",
-            "",
-            f"the contract kit is not installed ({exc.name} is missing)",
-            "pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')",
-        ) from None
-
+    requests, ignored_auth, ContractRun, Target, in_body_refusals = _contract_kit()  # noqa: N806
     base = _checked_url(base_url)
     catalog = Catalog(specs_dir)
-    document = _document(catalog, which, strict)
+    document = catalog.document(which, strict)
     if operations:
         _only_operations(document, operations, list(catalog.operations))
     health = _fake_health(base)
@@ -276,6 +253,21 @@ def check(
         f"{run.cases} cases against {base} ({'strict' if strict else which} spec): {len(failures)} distinct failures"
     )
     sys.exit(1 if failures else 0)
+
+
+def _contract_kit() -> tuple[Any, ...]:
+    """What `check` runs on, imported late: the kit is an extra, and without it one line says so."""
+    try:
+        import requests
+        from schemathesis.specs.openapi.checks import ignored_auth
+
+        from .kit.contract import ContractRun, Target, in_body_refusals
+    except ImportError as exc:
+        fix = "pip install 'mockserver[kit]' (in this repository: pip install -e '.[kit]')"
+        raise ConfigError(
+            "mockserver check", "", f"the contract kit is not installed ({exc.name} is missing)", fix
+        ) from None
+    return requests, ignored_auth, ContractRun, Target, in_body_refusals
 
 
 def _refuse_a_refused_key(base: str, positive: int, refused: int) -> None:

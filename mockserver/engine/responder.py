@@ -14,6 +14,7 @@ from ..spec.bodies import Example
 from ..spec.openapi import Operation
 from ..spec.paths import lookup
 from .answer import Answer, Request
+from .documented_errors import DocumentedErrors
 from .prefer import documented_only, parse_prefer
 from .prefer import prefer as choose
 from .render import Template
@@ -49,13 +50,7 @@ class Responder:
         # a job kept in a collection can be deleted there: from then on its status is not_found
         self.collected = any(c.status == op.name and c.collection for c in op.profile.creates.values())
         self.documented_only = documented_only(self)  # what `Prefer: code=` makes from the spec alone
-        # the operation's own error examples by HTTP status: where the spec documents one, an error of
-        # fixed words with that status is answered in the vendor's words for this call ("Folder not
-        # found"); one that says what was wrong (`{detail}`: invalid_parameter) keeps the profile's body
-        self.own_errors: dict[int, list[Example]] = {}
-        for ex in self.examples.values():
-            if ex.status_code >= 400 and not ex.derived:
-                self.own_errors.setdefault(ex.status_code, []).append(ex)
+        self.own_errors = DocumentedErrors(op, self.examples.values())  # "Folder not found"
 
     def answer(self, request: Request, now: float) -> Answer:
         entry = self.entry(request, now, self.resource_id(request))
@@ -81,7 +76,7 @@ class Responder:
         return found is None or found[0][1] == request.headers.get(self.op.profile.auth_header, "")
 
     def unnamed(self, now: float, base: str) -> Answer | None:
-        """A call that names no resource (a list, an account, an add whose kind no responder serves):
+        """A call that names no resource and plays no role (a GET without an id in a spec of your own):
         its first documented 200 answer, with a fresh id wherever the example carries one."""
         first = next((ex for ex in self.examples.values() if ex.status_code == 200), None)
         return None if first is None else self.example(first, self.fake.store.mint_id(), now, now, base)
@@ -316,21 +311,12 @@ class Responder:
         err = self.op.profile.errors[name]
         status = err.status_for(self.fake.options.http_errors)
         headers = dict(err.headers)
-        own = self.own_example(name, status)
+        own = self.own_errors.example(name, status)
         if own is not None and "{detail}" not in str(err.body):  # documented for this very call, in
             return Answer(status, own.body, headers, error=name)  # fixed words: its example, as written
         if err.inferred_on(self.op.name):  # the vendor documents no such answer here
             headers["x-mock-inferred"] = "true"
         return Answer(status, err.render(detail, values), headers, error=name)
-
-    def own_example(self, name: str, status: int) -> Example | None:
-        """The call's documented example for this error: the only one of its status, or the one that
-        names it (HeyGen v3's 404s: `avatar_not_found`, `voice_not_found`)."""
-        found = self.own_errors.get(status) or []
-        if len(found) == 1:
-            return found[0]
-        code = str(self.op.profile.errors[name].render())
-        return next((ex for ex in found if ex.name == name or f"'{ex.name}'" in code), None)
 
     # --- endings ----------------------------------------------------------------------------
     def outcome(self, step: Step) -> str | None:

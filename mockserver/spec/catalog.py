@@ -168,6 +168,16 @@ class Catalog:
             "components": {"securitySchemes": schemes},
         }
 
+    def document(self, which: str, strict: bool = False) -> dict[str, Any]:
+        """The effective (tolerant) spec, the strict one, or the published one, by name (`spec`, `check`)."""
+        if strict and which == "published":
+            raise ConfigError(
+                "--strict", "", "the strict spec is built from the effective one", "drop --published"
+            )
+        if strict:
+            return self.strict
+        return self.effective if which == "effective" else self.published()
+
     def published(self) -> dict[str, Any]:
         """The vendor specs combined without repairs (3.0 `nullable` read as 3.1), for comparison."""
         combined = copy.deepcopy(self.effective)
