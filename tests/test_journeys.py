@@ -305,3 +305,18 @@ def test_a_finished_video_completes_after_it_was_created(fake: TestClient, journ
         if data["status"] == "completed":
             break
     assert data["completed_at"] >= data["created_at"], data
+
+
+def test_v3_insufficient_credit_names_the_real_balance_and_cost(fake: TestClient) -> None:
+    """HeyGen v3's documented message carries the numbers: the key's balance and the call's cost,
+    not the documented example's (5 and 10)."""
+    _, avatar = _pick(fake, "broke-v3", HEYGEN_V3)
+    assert fake.put("/__mock/accounts/heygen/broke-v3", json={"credit": 0.5}).status_code == 200
+    refused = fake.post(
+        "/heygen/v3/videos", json={"type": "avatar", "avatar_id": avatar}, headers={"x-api-key": "broke-v3"}
+    )
+    assert refused.status_code == 402, refused.text
+    assert (
+        refused.json()["error"]["message"]
+        == "Your account has 0.5 credits but this video requires 1 credits."
+    )

@@ -95,3 +95,15 @@ def test_upload_urls_take_bytes_only_for_uploads(fake: TestClient) -> None:
         fake.put(sign_url, content=b"\xff\xd8jpeg", headers={"content-type": "image/jpeg"}).status_code == 200
     )
     assert fake.get(asset["data"]["asset_url"]).status_code == 200
+
+
+def test_a_job_without_a_collection_is_its_keys_too(fake: TestClient) -> None:
+    """A digital twin (no list shows it) is still the creating key's: another key gets not-found."""
+    body = {
+        "training_footage_url": "https://x/f.mp4",
+        "video_consent_url": "https://x/c.mp4",
+        "avatar_name": "t",
+    }
+    twin = lookup(_ok(fake.post("/heygen/v2/video_avatar", json=body, headers=A)), "data.avatar_id")
+    assert fake.get(f"/heygen/v2/video_avatar/{twin}", headers=B).status_code == 404
+    assert fake.get(f"/heygen/v2/video_avatar/{twin}", headers=A).status_code == 200

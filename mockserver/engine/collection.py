@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 UPLOADS = f"{MEDIA_PREFIX}/uploads"  # PUT the bytes of an upload record here; GET its asset once there
 NO_JOB = "completed"  # the status of a record without a job
+JOBS = "_jobs"  # where a create call without a collection keeps its jobs' records (their owner)
 
 
 def collection_key(op: Operation, collection: str, request: Request) -> tuple[str, str]:
@@ -126,12 +127,11 @@ def uses_status(res: Resource) -> bool:
 def keep_job(
     fake: Fake, op: Operation, call: CreateCall, request: Request, rid: str, body: Any, now: float
 ) -> None:
-    """A create call with `collection:` records its new job in the caller's collection."""
-    if call.collection is None:
-        return
+    """A create call records its new job for the caller's key: in its `collection:` (which a list
+    shows), else in a collection no list names, so the job is still the key's alone to poll."""
     fields = body if isinstance(body, dict) else {}
     record = Record(rid, now, dict(fields), job=call.status)
-    fake.store.put_record(collection_key(op, call.collection, request), record)
+    fake.store.put_record(collection_key(op, call.collection or JOBS, request), record)
 
 
 class CollectionResponder(Responder):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..spec.bodies import Example
 from ..spec.openapi import Operation
 from ..spec.paths import lookup
+from ..spec.placeholders import has_holes
 from .answer import Answer, Request
 from .documented_errors import DocumentedErrors
 from .prefer import documented_only, parse_prefer
@@ -47,8 +48,7 @@ class Responder:
         self.id_param = op.id_parameter
         # only a create call's status operation has jobs to watch: others skip the look on each poll
         self.watched = any(c.status == op.name and c.events for c in op.profile.creates.values())
-        # a job kept in a collection can be deleted there: from then on its status is not_found
-        self.collected = any(c.status == op.name and c.collection for c in op.profile.creates.values())
+        self.collected = any(c.status == op.name for c in op.profile.creates.values())  # a key's own jobs
         self.documented_only = documented_only(self)  # what `Prefer: code=` makes from the spec alone
         self.own_errors = DocumentedErrors(op, self.examples.values())  # "Folder not found"
 
@@ -312,7 +312,7 @@ class Responder:
         status = err.status_for(self.fake.options.http_errors)
         headers = dict(err.headers)
         own = self.own_errors.example(name, status)
-        if own is not None and "{detail}" not in str(err.body):  # documented for this very call, in
+        if own is not None and not has_holes(err.body):  # documented for this very call, in
             return Answer(status, own.body, headers, error=name)  # fixed words: its example, as written
         if err.inferred_on(self.op.name):  # the vendor documents no such answer here
             headers["x-mock-inferred"] = "true"

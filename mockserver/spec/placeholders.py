@@ -29,5 +29,14 @@ def fill(template: Any, values: dict[str, Any]) -> Any:
     return _HOLE.sub(lambda m: _text(lookup(values, m.group(1))), template)
 
 
+def has_holes(template: Any) -> bool:
+    """Whether any string in the template is filled per use (`{detail}`, `{credit}`)."""
+    if isinstance(template, dict):
+        return any(has_holes(v) for v in template.values())
+    if isinstance(template, list):
+        return any(has_holes(v) for v in template)
+    return isinstance(template, str) and _HOLE.search(template) is not None
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
