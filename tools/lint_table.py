@@ -16,13 +16,14 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
-START, END = "<!-- lint-table:start -->", "<!-- lint-table:end -->"
+sys.path.insert(0, str(ROOT))
+from tools.readme_section import Section  # noqa: E402
+
+SECTION = Section("lint-table")
 REGENERATE = "python tools/lint_table.py --write"
 
 
 def table() -> str:
-    sys.path.insert(0, str(ROOT))
     from mockserver.spec.lint_kinds import MEANINGS
 
     done = subprocess.run(
@@ -46,21 +47,11 @@ def table() -> str:
 
 def readme_table(text: str) -> str:
     """The table between the README's markers."""
-    if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} ... {END} markers")
-    return text.split(START, 1)[1].split(END, 1)[0].strip()
+    return SECTION.read(text)
 
 
 def main() -> None:
-    fresh = table()
-    if "--write" not in sys.argv[1:]:
-        print(fresh)
-        return
-    text = README.read_text(encoding="utf-8")
-    readme_table(text)  # the markers are there
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    README.write_text(f"{head}{START}\n{fresh}\n{END}{tail}", encoding="utf-8")
+    SECTION.main(table())
 
 
 if __name__ == "__main__":

@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
-START, END = "<!-- routes-table:start -->", "<!-- routes-table:end -->"
+sys.path.insert(0, str(ROOT))
+from tools.readme_section import Section  # noqa: E402
+
+SECTION = Section("routes-table")
+START, END = SECTION.start, SECTION.end
 REGENERATE = "python tools/routes_table.py --write"
 
 
 def served_routes() -> list[dict[str, Any]]:
     """What the fake itself says it serves, asked over HTTP (in process)."""
-    sys.path.insert(0, str(ROOT))
     from starlette.testclient import TestClient
 
     from mockserver import create_app
@@ -42,21 +44,11 @@ def table(routes: list[dict[str, Any]]) -> str:
 
 def readme_table(text: str) -> str:
     """The table between the README's markers."""
-    if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} ... {END} markers")
-    return text.split(START, 1)[1].split(END, 1)[0].strip()
+    return SECTION.read(text)
 
 
 def main() -> None:
-    fresh = table(served_routes())
-    if "--write" not in sys.argv[1:]:
-        print(fresh)
-        return
-    text = README.read_text(encoding="utf-8")
-    readme_table(text)  # the markers are there
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    README.write_text(f"{head}{START}\n{fresh}\n{END}{tail}", encoding="utf-8")
+    SECTION.main(table(served_routes()))
 
 
 if __name__ == "__main__":
